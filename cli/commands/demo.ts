@@ -1,0 +1,60 @@
+import { runDemo } from '../../orchestrator/index.js';
+import type { SimulationOptions } from '../../pipelines/index.js';
+import { type CommandContext, out } from '../context.js';
+import { formatMs } from '../format.js';
+
+export interface DemoFlags {
+  days: number;
+  seed: number;
+  start: string;
+  tradesPerDay: number;
+  quotesPerDay: number;
+  postsPerDay: number;
+  badRate: number;
+  serve: boolean;
+}
+
+export async function demoCommand(ctx: CommandContext, flags: DemoFlags): Promise<number> {
+  const simulation: SimulationOptions = {
+    seed: flags.seed,
+    startDate: flags.start,
+    days: flags.days,
+    tradesPerSymbolDay: flags.tradesPerDay,
+    quotesPerSymbolDay: flags.quotesPerDay,
+    postsPerSymbolDay: flags.postsPerDay,
+    badRecordRate: flags.badRate,
+  };
+  const summary = await runDemo(ctx.config, ctx.lake, ctx.logger, { simulation, serve: flags.serve });
+  if (ctx.config.json) {
+    out(JSON.stringify(summary, null, 2));
+    return summary.status === 'succeeded' ? 0 : 1;
+  }
+  out(`\nmarketlake demo ${summary.status} (run ${summary.runId})`);
+  out(`lake: ${ctx.lake.store.displayUrl}\n`);
+  out('ingestion (records read = accepted + quarantined):');
+  for (const b of summary.ingestion) {
+    const note = b.duplicateBatch ? '  (same batch already ingested: skipped)' : '';
+    out(`  ${b.dataset.padEnd(16)} read ${b.read}  accepted ${b.accepted}  quarantined ${b.quarantined}${note}`);
+  }
+  out('\nrows per table:');
+  for (const t of summary.tables) out(`  ${t.table.padEnd(28)} ${t.rows}`);
+  out('\ntime per step:');
+  for (const s of summary.steps) out(`  ${s.step.padEnd(10)} ${formatMs(s.ms)}`);
+  const failedModels = summary.models.filter((m) => m.status !== 'succeeded');
+  for (const m of failedModels) out(`  model ${m.task} ${m.status}: ${m.error ?? ''}`);
+  const q = summary.quality;
+  out(`\ndata quality: ${q.passed}/${q.checks} checks passed, ${q.failed} failed, ${q.warned} warnings`);
+  const md = summary.reportKeys.find((k) => k.endsWith('.md'));
+  if (md) out(`report: ${ctx.lake.store.displayUrl}/${md} (also .html and .json)`);
+  if (summary.served) {
+    const rows = summary.served.tables.map((t) => `gold.${t.table} ${t.rows}`).join(', ');
+    out(`served to ${summary.served.target}: ${rows}`);
+  }
+  out('\ntry:');
+  out(`  npx marketlake query "select symbol, count(*) as trades, round(avg(price), 2) as avg_price from silver.trades group by 1 order by 1"`);
+  out(`  npx marketlake query "select * from gold.fact_bars where symbol = 'AAPL' and interval = '1d'"`);
+  out(
+    `  npx marketlake query "select symbol, interval, count(*) as bars from gold.fact_bars group by all order by 1, 2" --format csv`,
+  );
+  return summary.status === 'succeeded' ? 0 : 1;
+}

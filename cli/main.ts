@@ -1,0 +1,227 @@
+/**
+ * The `marketlake` command. Heavy modules (DuckDB, PGlite, pipelines) load inside each action,
+ * so `marketlake --help` starts fast.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CommandContext, GlobalOptions } from './context.js';
+
+const VERSION = '0.1.0';
+
+function int(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+    return n;
+  };
+}
+
+function fraction(value: string) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number between 0 and 1');
+  return n;
+}
+
+function date(value: string) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError('must be a date YYYY-MM-DD');
+  }
+  return value;
+}
+
+function collect(value: string, previous: string[] = []) {
+  return [...previous, value];
+}
+
+type Action<A extends unknown[]> = (ctx: CommandContext, ...args: A) => Promise<number>;
+
+/** Wrap an action: build the context from global options, run, set the exit code, report errors in one line. */
+function action<A extends unknown[]>(load: () => Promise<Action<A>>) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const globals = command.optsWithGlobals() as GlobalOptions;
+    const { createContext } = await import('./context.js');
+    const ctx = createContext(globals);
+    const fn = await load();
+    process.exitCode = await fn(ctx, ...(args.slice(0, -1) as A));
+  };
+}
+
+/** A command of the contract that is not built yet: says so and exits non-zero. */
+function notBuilt(what: string, issue: string) {
+  return async () => {
+    const { NotImplementedError } = await import('../layers/errors.js');
+    throw new NotImplementedError(what, issue);
+  };
+}
+
+function simulationOptions(cmd: Command): Command {
+  return cmd
+    .option('--days <n>', 'trading days (weekdays) to simulate', int('--days'), 2)
+    .option('--start <date>', 'first day (weekends are skipped)', date, '2024-03-04')
+    .option('--seed <n>', 'random seed: the same seed gives the same market', int('--seed'), 42)
+    .option('--trades-per-day <n>', 'mean trades per symbol per day', int('--trades-per-day'), 10_000)
+    .option('--quotes-per-day <n>', 'mean quotes per symbol per day', int('--quotes-per-day'), 10_000)
+    .option('--posts-per-day <n>', 'mean sentiment posts per symbol per day', int('--posts-per-day'), 30)
+    .option('--bad-rate <fraction>', 'share of records corrupted on purpose (they go to quarantine)', fraction, 0.001);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('marketlake')
+    .description('A lakehouse for market data: contracts, bronze/silver/gold Parquet with DuckDB, serving to PostgreSQL')
+    .version(VERSION)
+    .option('--lake <url>', 'lake location: a folder or s3://bucket/prefix (env LAKE_URL, default ./lake)')
+    .addOption(
+      new Option('--log-level <level>', 'log level (env LOG_LEVEL)').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .option('--json', 'machine-readable output: JSON results on stdout, JSON log lines on stderr')
+    .showHelpAfterError('(run with --help for usage)');
+
+  simulationOptions(
+    program
+      .command('demo')
+      .description(
+        'run the whole pipeline on the embedded default: simulate 10 symbols, ingest to bronze, build silver and gold, check quality, serve gold to PGlite (or DATABASE_URL)',
+      ),
+  )
+    .option('--no-serve', 'skip loading gold into PostgreSQL/PGlite')
+    .action(action(async () => (await import('./commands/demo.js')).demoCommand));
+
+  program
+    .command('ingest')
+    .description('load files into bronze.<dataset>; invalid records go to quarantine.<dataset>; prints accepted/quarantined counts per file')
+    .argument('<dataset>', 'trades, quotes, bars, sentiment_posts or symbol_refs')
+    .argument('<file...>', 'input files (.gz is decompressed)')
+    .requiredOption('--format <fmt>', 'input format; built: jsonl (records in contract shape). Vendor formats: issue #4')
+    .option('--force', 're-ingest a file whose content was already ingested')
+    .action(action(async () => (await import('./commands/ingest.js')).ingestCommand));
+
+  simulationOptions(
+    program
+      .command('simulate')
+      .description('market simulator: write simulated trades, quotes, posts and symbol references as JSON Lines files'),
+  )
+    .option('--out <dir>', 'output folder', 'simulated')
+    .option('--ws <port>', 'serve a live WebSocket feed (not built yet)')
+    .hook('preAction', async (cmd) => {
+      if (cmd.opts().ws !== undefined) await notBuilt('simulate --ws (live WebSocket feed)', 'not yet filed')();
+    })
+    .action(action(async () => (await import('./commands/simulate.js')).simulateCommand));
+
+  program
+    .command('stream')
+    .description('live feed to bronze micro-batches (not built yet)')
+    .option('--source <name>', 'feed name')
+    .action(notBuilt('stream', 'not yet filed'));
+
+  program
+    .command('run')
+    .description('build silver and gold models in dependency order (in process; every run is a full refresh for now)')
+    .option('--select <models>', 'only these models, e.g. silver.trades,gold.fact_bars (repeatable)', collect)
+    .option('--from <date>', 'first partition (issue #5)')
+    .option('--to <date>', 'last partition (issue #5)')
+    .option('--full-refresh', 'rebuild every partition (what every run does today)')
+    .option('--queue', 'run on BullMQ workers (issue #6)')
+    .action(action(async () => (await import('./commands/run.js')).runCommand));
+
+  program
+    .command('backfill')
+    .description('ingest and rebuild a date range (not built yet: issue #6)')
+    .option('--from <date>')
+    .option('--to <date>')
+    .action(notBuilt('backfill', 'issue #6'));
+  program
+    .command('schedule')
+    .description('register BullMQ job schedulers (not built yet: issue #6)')
+    .action(notBuilt('schedule', 'issue #6'));
+  program
+    .command('worker')
+    .description('process BullMQ tasks (not built yet: issue #6)')
+    .action(notBuilt('worker', 'issue #6'));
+
+  program
+    .command('query')
+    .description('run SQL over every layer (bronze.*, silver.*, gold.*, quarantine.*) and print the result')
+    .argument('<sql>', 'a SQL statement')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'csv', 'json', 'parquet']).default('table'))
+    .option('--out <file>', 'output file for --format parquet')
+    .option('--as-of <timestamp>', 'read every table as it was at this instant (time travel)')
+    .action(action(async () => (await import('./commands/query.js')).queryCommand));
+
+  program
+    .command('sql')
+    .description('interactive SQL shell over the lake')
+    .action(action(async () => (await import('./commands/sql-shell.js')).sqlShellCommand));
+
+  program
+    .command('tables')
+    .description('list tables: layer, partitions, files, rows, bytes, current snapshot, last commit')
+    .action(action(async () => (await import('./commands/tables.js')).tablesCommand));
+
+  program
+    .command('snapshots')
+    .description('snapshot history of one table')
+    .argument('<table>', 'e.g. gold.fact_bars')
+    .action(action(async () => (await import('./commands/tables.js')).snapshotsCommand));
+
+  program
+    .command('models')
+    .description('list models with grain, upstream tables (from their SQL) and downstream models')
+    .action(action(async () => (await import('./commands/models.js')).modelsCommand));
+
+  program
+    .command('contracts')
+    .description('list data contracts')
+    .option('--json-schema', 'print the JSON Schema of every contract version')
+    .action(action(async () => (await import('./commands/contracts.js')).contractsCommand));
+
+  program
+    .command('runs')
+    .description('run history; with a run id, that run and its tasks')
+    .argument('[run-id]')
+    .action(action(async () => (await import('./commands/runs.js')).runsCommand));
+
+  program
+    .command('dq')
+    .description('run data-quality checks, save the report under <lake>/_reports and print it; exits 1 if an error check fails')
+    .addOption(new Option('--format <fmt>', 'report format').choices(['md', 'html', 'json']).default('md'))
+    .action(action(async () => (await import('./commands/dq.js')).dqCommand));
+
+  program
+    .command('serve')
+    .description('load gold tables into PostgreSQL (DATABASE_URL) or the embedded PGlite under the lake')
+    .action(action(async () => (await import('./commands/serve.js')).serveCommand));
+
+  program
+    .command('vacuum')
+    .description('remove files no snapshot references (not built yet: issue #3)')
+    .action(notBuilt('vacuum', 'issue #3'));
+  program
+    .command('compact')
+    .description('merge small files (not built yet: issue #3)')
+    .action(notBuilt('compact', 'issue #3'));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    const { MarketlakeError } = await import('../layers/errors.js');
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`marketlake: ${message.split('\n')[0]}\n`);
+    if (process.env.LOG_LEVEL === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    const usage = err instanceof MarketlakeError && ['USAGE', 'CONFIG', 'NOT_IMPLEMENTED'].includes(err.code);
+    process.exitCode = usage ? 2 : 1;
+  }
+}
+
+await main();

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { Bar } from './bar.contract.js';
+import type { ColumnMeta } from './fields.js';
+import { Quote } from './quote.contract.js';
+import { SentimentPost } from './sentiment-post.contract.js';
+import { SymbolRef } from './symbol-ref.contract.js';
+import { Trade } from './trade.contract.js';
+
+/** The bronze datasets, as a closed set: names become table names, paths and CLI arguments. */
+export const DATASET_NAMES = ['trades', 'quotes', 'bars', 'sentiment_posts', 'symbol_refs'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+export interface ContractColumn {
+  name: string;
+  sqlType: string;
+  description: string;
+}
+
+export interface Dataset {
+  name: DatasetName;
+  /** Published contract version, e.g. `trade.v1`. Changing a published version is a breaking change. */
+  contractVersion: string;
+  // biome-ignore lint/suspicious/noExplicitAny: each dataset holds its own zod schema type
+  schema: z.ZodType<any>;
+  /** Field whose UTC date decides the bronze partition `dt`. */
+  partitionField: string;
+  columns: readonly ContractColumn[];
+}
+
+/** Read the columns (name, DuckDB type, description) from a contract's field metadata. */
+export function columnsOf(schema: z.ZodType): ContractColumn[] {
+  // Refinements wrap the object; the shape is on the inner object schema.
+  const def = (schema as unknown as { def: { shape?: Record<string, z.ZodType> } }).def;
+  const shape = def.shape ?? (schema as unknown as { shape: Record<string, z.ZodType> }).shape;
+  if (!shape) throw new Error('contract has no object shape');
+  return Object.entries(shape).map(([name, field]) => {
+    const meta = field.meta() as ColumnMeta | undefined;
+    if (!meta?.sqlType) throw new Error(`contract column ${name} lacks sqlType metadata`);
+    return { name, sqlType: meta.sqlType, description: meta.description };
+  });
+}
+
+function dataset(name: DatasetName, contractVersion: string, schema: z.ZodType, partitionField: string): Dataset {
+  return Object.freeze({ name, contractVersion, schema, partitionField, columns: Object.freeze(columnsOf(schema)) });
+}
+
+export const DATASETS: Readonly<Record<DatasetName, Dataset>> = Object.freeze({
+  trades: dataset('trades', 'trade.v1', Trade, 'event_at'),
+  quotes: dataset('quotes', 'quote.v1', Quote, 'event_at'),
+  bars: dataset('bars', 'bar.v1', Bar, 'bar_start_at'),
+  sentiment_posts: dataset('sentiment_posts', 'sentiment_post.v1', SentimentPost, 'created_at'),
+  symbol_refs: dataset('symbol_refs', 'symbol_ref.v1', SymbolRef, 'valid_from'),
+});
+
+export function isDatasetName(name: string): name is DatasetName {
+  return (DATASET_NAMES as readonly string[]).includes(name);
+}
+
+/** One-line reason from a zod error: every path and message, `;`-separated. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(record)'}: ${i.message}`).join('; ');
+}
+
+/** JSON Schema of every contract, keyed by version. */
+export function contractJsonSchemas(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const d of Object.values(DATASETS)) out[d.contractVersion] = z.toJSONSchema(d.schema, { io: 'input' });
+  return out;
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const PostgresUrl = z
+  .string()
+  .regex(/^postgres(?:ql)?:\/\//, 'must start with postgres:// or postgresql://')
+  .refine((s) => URL.canParse(s), 'is not a valid URL');
+
+const ConfigSchema = z.object({
+  /** Where the lake lives: a folder (default `./lake`) or `s3://bucket/prefix`. */
+  lakeUrl: z.string().min(1).default('./lake'),
+  /** Serving PostgreSQL; unset = embedded PGlite under the lake. */
+  databaseUrl: PostgresUrl.optional(),
+  /** Redis for BullMQ. */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .default('redis://127.0.0.1:6379'),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  /** Machine-readable output: JSON logs and JSON command results. */
+  json: z.boolean().default(false),
+  /** DuckDB worker threads; default = DuckDB's own (all cores). */
+  duckdbThreads: z.coerce.number().int().min(1).max(256).optional(),
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/** Flags that override environment variables. */
+export interface ConfigFlags {
+  lake?: string;
+  logLevel?: string;
+  json?: boolean;
+}
+
+function blankToUndefined(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+/**
+ * Parse configuration once, from environment variables and flags (flags win), into a frozen
+ * object. Every bad value is reported at once, without echoing secrets.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
+  const raw = {
+    lakeUrl: flags.lake ?? blankToUndefined(env.LAKE_URL),
+    databaseUrl: blankToUndefined(env.DATABASE_URL),
+    redisUrl: blankToUndefined(env.REDIS_URL),
+    logLevel: flags.logLevel ?? blankToUndefined(env.LOG_LEVEL),
+    json: flags.json,
+    duckdbThreads: blankToUndefined(env.DUCKDB_THREADS),
+  };
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const envName: Record<string, string> = {
+      lakeUrl: 'LAKE_URL / --lake',
+      databaseUrl: 'DATABASE_URL',
+      redisUrl: 'REDIS_URL',
+      logLevel: 'LOG_LEVEL / --log-level',
+      duckdbThreads: 'DUCKDB_THREADS',
+    };
+    const problems = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      return `${envName[key] ?? key}: ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** A URL with its password (and any query-string secret) masked, safe to print. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    for (const key of [...u.searchParams.keys()]) {
+      if (/pass|secret|token|key/i.test(key)) u.searchParams.set(key, '***');
+    }
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}

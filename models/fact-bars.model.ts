@@ -1,0 +1,47 @@
+import { tableRef } from '../layers/index.js';
+import { notNull, rowRule, uniqueKey } from './checks.js';
+import type { ModelDefinition } from './model.js';
+
+const ref = { ...tableRef('gold', 'fact_bars'), layer: 'gold' as const };
+
+export const factBars: ModelDefinition = {
+  ref,
+  description: 'OHLCV bars with VWAP and trade count at 1m, 5m, 15m, 1h (all trades) and 1d (regular session)',
+  grain: 'one row per symbol per interval per bar_start_at',
+  uniqueKey: ['symbol', 'interval', 'bar_start_at'],
+  partitionColumn: 'session_date',
+  incremental: 'full_refresh',
+  columns: [
+    { name: 'symbol', description: 'Ticker or pair' },
+    { name: 'symbol_key', description: 'dim_symbol version valid on the session date' },
+    { name: 'date_key', description: 'Session date as yyyymmdd (dim_date)' },
+    { name: 'session_date', description: "Trading session date in the symbol's market (partition)" },
+    { name: 'interval', description: '1m, 5m, 15m, 1h or 1d' },
+    { name: 'bar_start_at', description: 'Start of the bar (UTC); the session open for 1d' },
+    { name: 'open', description: 'First trade price' },
+    { name: 'high', description: 'Highest trade price' },
+    { name: 'low', description: 'Lowest trade price' },
+    { name: 'close', description: 'Last trade price' },
+    { name: 'volume', description: 'Quantity traded' },
+    { name: 'vwap', description: 'Volume-weighted average price' },
+    { name: 'trade_count', description: 'Number of trades' },
+  ],
+  checks: [
+    uniqueKey(ref, ['symbol', 'interval', 'bar_start_at']),
+    notNull(ref, ['symbol', 'interval', 'bar_start_at', 'open', 'high', 'low', 'close', 'volume']),
+    notNull(ref, ['symbol_key'], 'warn'),
+    rowRule(
+      ref,
+      'ohlc_consistent',
+      'low <= least(open, close) AND high >= greatest(open, close) AND low > 0',
+      'low <= open, close <= high and prices positive',
+    ),
+    rowRule(
+      ref,
+      'vwap_within_range',
+      'vwap IS NULL OR vwap BETWEEN low * (1 - 1e-9) AND high * (1 + 1e-9)',
+      'VWAP lies between low and high',
+    ),
+    rowRule(ref, 'positive_trade_count', 'trade_count > 0', 'every bar has at least one trade'),
+  ],
+};

@@ -1,0 +1,20 @@
+import { tableRef } from '../layers/index.js';
+import { notNull, uniqueKey } from './checks.js';
+import type { ModelDefinition } from './model.js';
+
+const ref = { ...tableRef('silver', 'symbol_refs'), layer: 'silver' as const };
+
+export const silverSymbolRefs: ModelDefinition = {
+  ref,
+  description: 'Symbol reference data, deduplicated, with the market time zone of each symbol',
+  grain: 'one row per symbol per valid_from',
+  uniqueKey: ['symbol', 'valid_from'],
+  partitionColumn: null,
+  incremental: 'full_refresh',
+  columns: [
+    { name: 'symbol', description: 'Ticker or pair' },
+    { name: 'valid_from', description: 'First day this description holds' },
+    { name: 'market_timezone', description: 'America/New_York for US equities, UTC for crypto' },
+  ],
+  checks: [uniqueKey(ref, ['symbol', 'valid_from']), notNull(ref, ['symbol', 'name', 'asset_class', 'valid_from'])],
+};

@@ -1,0 +1,6 @@
+export { buildDag, type Dag, type DagNode } from './dag.js';
+export { type DemoOptions, type DemoStep, type DemoSummary, runDemo } from './demo.js';
+export { runModelsInProcess, type TaskResult, type TaskStatus } from './model-runner.js';
+export { failedTasks, runModels, runQuality, SERVED_TABLES, serve, tableRowCounts } from './pipeline.js';
+export { getRun, listRuns, type RunRecord, type RunTrigger, saveRun } from './run-history.js';
+export { newRunId } from './run-id.js';

@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import {
+  type Config,
+  type Lake,
+  LakeSession,
+  type Logger,
+  qualifiedName,
+  redactUrl,
+  SERVING_PREFIX,
+  UsageError,
+} from '../layers/index.js';
+import { MODELS } from '../models/index.js';
+import { openServingTarget, type ServedTable, serveGold } from '../pipelines/index.js';
+import { buildReport, type QualityReport, runChecks, saveReport } from '../quality/index.js';
+import { buildDag } from './dag.js';
+import { runModelsInProcess, type TaskResult } from './model-runner.js';
+
+/** Build every model (or the selected ones) in process. */
+export async function runModels(session: LakeSession, logger: Logger, select?: ReadonlySet<string>) {
+  const dag = await buildDag(session, MODELS);
+  if (select) {
+    for (const name of select) if (!dag.nodes.has(name)) throw new UsageError(`no model named ${name}`);
+  }
+  return runModelsInProcess(session, dag, logger, select);
+}
+
+/** Run every model's data-quality checks and save the report under `_reports/`. */
+export async function runQuality(
+  session: LakeSession,
+  runId?: string,
+): Promise<{ report: QualityReport; reportKeys: string[] }> {
+  const results = await runChecks(session, MODELS);
+  const report = buildReport(results, session.lake.store.displayUrl, runId);
+  const { keys } = await saveReport(session.lake.store, report);
+  return { report, reportKeys: keys };
+}
+
+/** Gold tables that are served to PostgreSQL. */
+export const SERVED_TABLES = MODELS.filter((m) => m.ref.layer === 'gold').map((m) => m.ref.name);
+
+/** Load gold into PostgreSQL (DATABASE_URL) or the embedded PGlite under the lake. */
+export async function serve(
+  session: LakeSession,
+  config: Config,
+  lake: Lake,
+): Promise<{ target: string; tables: ServedTable[] }> {
+  if (!config.databaseUrl && !lake.localRoot) {
+    throw new UsageError('set DATABASE_URL: the embedded PGlite needs a local lake folder');
+  }
+  const target = await openServingTarget({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    pgliteDir: join(lake.localRoot ?? '', SERVING_PREFIX, 'pglite'),
+  });
+  try {
+    const tables = await serveGold(session, target, SERVED_TABLES);
+    return { target: config.databaseUrl ? redactUrl(config.databaseUrl) : target.description, tables };
+  } finally {
+    await target.close();
+  }
+}
+
+/** Row counts of every table in the catalog, as the session sees them. */
+export async function tableRowCounts(session: LakeSession): Promise<{ table: string; rows: number }[]> {
+  const out: { table: string; rows: number }[] = [];
+  for (const ref of await session.lake.catalog.listTables()) {
+    const snap = session.snapshotOf(ref);
+    out.push({ table: qualifiedName(ref), rows: snap ? snap.files.reduce((n, f) => n + f.rows, 0) : 0 });
+  }
+  return out;
+}
+
+export function failedTasks(tasks: readonly TaskResult[]): TaskResult[] {
+  return tasks.filter((t) => t.status !== 'succeeded');
+}

@@ -1,0 +1,129 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { DATASETS, type DatasetName, describeIssues } from '../../contracts/index.js';
+import {
+  bronzeColumns,
+  type ColumnDef,
+  ident,
+  type LakeSession,
+  literal,
+  QUARANTINE_COLUMNS,
+  tableRef,
+  writeTable,
+} from '../../layers/index.js';
+import { NdjsonSpool } from './ndjson-spool.js';
+import type { SourceRecord } from './source-record.js';
+
+export interface BronzeBatchOptions {
+  /** Where the records came from (file path or feed name); kept in the quarantine. */
+  source: string;
+  /** Re-ingest even if a batch with the same content was already committed. */
+  force?: boolean;
+}
+
+export interface BronzeBatchResult {
+  dataset: DatasetName;
+  batchId: string;
+  contentHash: string;
+  read: number;
+  accepted: number;
+  quarantined: number;
+  /** True when the same content was already ingested: nothing was written. */
+  duplicateBatch: boolean;
+  /** Bronze partitions (`dt` values) the batch wrote to. */
+  partitions: string[];
+}
+
+/** The DuckDB `columns={...}` struct for read_json over staged NDJSON. */
+function jsonColumns(columns: readonly ColumnDef[]): string {
+  return `{${columns.map((c) => `${literal(c.name)}: ${literal(c.type)}`).join(', ')}}`;
+}
+
+/**
+ * Validate records against the dataset's contract and land them: valid ones in
+ * `bronze.<dataset>` partitioned by UTC event date, refused ones in `quarantine.<dataset>`
+ * with the raw record and every error. accepted + quarantined = read, always.
+ * A batch whose content was committed before is reported as a duplicate and not written again.
+ */
+export async function writeBronzeBatch(
+  session: LakeSession,
+  dataset: DatasetName,
+  records: Iterable<SourceRecord> | AsyncIterable<SourceRecord>,
+  options: BronzeBatchOptions,
+): Promise<BronzeBatchResult> {
+  const contract = DATASETS[dataset];
+  const staging = await session.lake.store.createStagingDir();
+  const good = new NdjsonSpool(join(staging, 'good.ndjson'));
+  const bad = new NdjsonSpool(join(staging, 'bad.ndjson'));
+  const hash = createHash('sha256');
+  let read = 0;
+  try {
+    for await (const record of records) {
+      read += 1;
+      const raw = record.raw ?? safeStringify(record.value);
+      hash.update(raw);
+      hash.update('\n');
+      if (record.error !== undefined) {
+        await bad.write(quarantineLine(raw, record.error, contract.contractVersion, options.source, record.line));
+        continue;
+      }
+      const parsed = contract.schema.safeParse(record.value);
+      if (parsed.success) await good.write(JSON.stringify(parsed.data));
+      else {
+        const reason = describeIssues(parsed.error);
+        await bad.write(quarantineLine(raw, reason, contract.contractVersion, options.source, record.line));
+      }
+    }
+    await good.close();
+    await bad.close();
+
+    const contentHash = hash.digest('hex');
+    const bronze = tableRef('bronze', dataset);
+    const quarantine = tableRef('quarantine', dataset);
+    const result: BronzeBatchResult = {
+      dataset,
+      batchId: randomUUID(),
+      contentHash,
+      read,
+      accepted: good.count,
+      quarantined: bad.count,
+      duplicateBatch: false,
+      partitions: [],
+    };
+    if (!options.force && (await session.lake.catalog.findBatch(bronze, contentHash))) {
+      return { ...result, accepted: 0, quarantined: 0, duplicateBatch: true };
+    }
+    const batch = { batchId: result.batchId, contentHash, source: options.source };
+    const lineage = `${literal(result.batchId)} AS batch_id, ${literal(new Date().toISOString())}::TIMESTAMPTZ AS ingested_at`;
+
+    // Quarantine first: bronze carries the batch record that makes a rerun a no-op, so a crash
+    // in between re-quarantines nothing twice (the quarantine batch is checked too).
+    if (options.force || !(await session.lake.catalog.findBatch(quarantine, contentHash))) {
+      const quarantineCols = QUARANTINE_COLUMNS.filter((c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name));
+      const sql = `SELECT *, ${lineage}, CAST(current_date AS DATE) AS dt FROM read_json(${literal(bad.path)}, format = 'newline_delimited', columns = ${jsonColumns(quarantineCols)})`;
+      await writeTable(session, quarantine, sql, { operation: 'append', partitionColumn: 'dt', batch });
+    }
+
+    const contractCols = bronzeColumns(dataset).filter((c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name));
+    const select = contractCols.map((c) => ident(c.name)).join(', ');
+    const sql = `SELECT ${select}, ${lineage}, CAST(${ident(contract.partitionField)} AS DATE) AS dt FROM read_json(${literal(good.path)}, format = 'newline_delimited', columns = ${jsonColumns(contractCols)})`;
+    const written = await writeTable(session, bronze, sql, { operation: 'append', partitionColumn: 'dt', batch });
+    result.partitions = [...new Set(written.files.map((f) => f.partition ?? ''))].sort();
+    return result;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function quarantineLine(raw: string, reason: string, version: string, source: string, line: number): string {
+  return JSON.stringify({ raw, reason, contract_version: version, source_file: source, source_line: line });
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'undefined';
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * One record as a source adapter hands it to the bronze writer: a parsed value, or the raw
+ * text and why it could not even be parsed (malformed JSON, truncated CSV row, ...).
+ */
+export interface SourceRecord {
+  /** 1-based line (or record number) in the source, for the quarantine. */
+  line: number;
+  /** Parsed value to validate against the contract. */
+  value?: unknown;
+  /** Raw text as read, when the source is text; kept verbatim in the quarantine. */
+  raw?: string;
+  /** Set when the adapter could not parse the record at all. */
+  error?: string;
+}
+
+/** Turn in-memory values (simulator, tests) into source records. */
+export function* fromValues(values: Iterable<unknown>): Generator<SourceRecord> {
+  let line = 0;
+  for (const value of values) {
+    line += 1;
+    yield { line, value };
+  }
+}

@@ -1,0 +1,36 @@
+import { ident } from '../../layers/index.js';
+import { ServingError } from './errors.js';
+
+/** PostgreSQL type OIDs returned as text, so both targets give the same JSON-safe values. */
+export const TEXT_TYPE_OIDS: readonly number[] = [
+  20, // int8: exact beyond 2^53
+  1700, // numeric
+  1082, // date: a Date would shift with the local time zone
+  1114, // timestamp
+  1184, // timestamptz: a Date would drop the microseconds
+];
+
+/** `DELETE FROM "schema"."table"` */
+export function deleteAllSql(schema: string, table: string): string {
+  return `DELETE FROM ${ident(schema)}.${ident(table)}`;
+}
+
+/** `COPY "schema"."table" ("a", "b") FROM <source> WITH (FORMAT csv, HEADER true)` */
+export function copyFromSql(schema: string, table: string, columns: string[], source: string): string {
+  if (columns.length === 0) throw new ServingError(`no columns to load into ${schema}.${table}`);
+  const cols = columns.map(ident).join(', ');
+  return `COPY ${ident(schema)}.${ident(table)} (${cols}) FROM ${source} WITH (FORMAT csv, HEADER true)`;
+}
+
+/** Throws (so the caller's transaction rolls back) when a COPY loaded another number of rows than expected. */
+export function checkRowCount(
+  schema: string,
+  table: string,
+  loaded: number,
+  expected: number | undefined,
+): void {
+  if (expected !== undefined && loaded !== expected) {
+    const message = `${schema}.${table}: COPY loaded ${loaded} rows, expected ${expected}; rolled back`;
+    throw new ServingError(message, { permanent: true });
+  }
+}

@@ -1,0 +1,23 @@
+-- gold.fact_bars: OHLCV bars per symbol and interval (1m, 1h, 1d, ...), in UTC.
+-- Grain: one row per symbol, interval and bar start instant.
+-- Key: (symbol, interval, bar_start_at); symbol_key and date_key join to dim_symbol and dim_date.
+CREATE SCHEMA IF NOT EXISTS gold;
+
+CREATE TABLE IF NOT EXISTS gold.fact_bars (
+  symbol TEXT NOT NULL,
+  symbol_key BIGINT,
+  date_key INTEGER,
+  session_date DATE,
+  "interval" TEXT NOT NULL,
+  bar_start_at TIMESTAMP WITH TIME ZONE NOT NULL,
+  open DOUBLE PRECISION,
+  high DOUBLE PRECISION,
+  low DOUBLE PRECISION,
+  close DOUBLE PRECISION,
+  volume DOUBLE PRECISION,
+  vwap DOUBLE PRECISION,
+  trade_count BIGINT,
+  CONSTRAINT fact_bars_pkey PRIMARY KEY (symbol, "interval", bar_start_at)
+);
+
+CREATE INDEX IF NOT EXISTS fact_bars_symbol_key_date_key_idx ON gold.fact_bars (symbol_key, date_key);
