@@ -1,16 +1,13 @@
-import { join } from 'node:path';
 import {
   type Config,
   type Lake,
   LakeSession,
   type Logger,
   qualifiedName,
-  redactUrl,
-  SERVING_PREFIX,
   UsageError,
 } from '../layers/index.js';
 import { MODELS } from '../models/index.js';
-import { openServingTarget, type ServedTable, serveGold } from '../pipelines/index.js';
+import { defaultPgliteDir, openServingTarget, type ServedTable, serveGold } from '../pipelines/index.js';
 import { buildReport, type QualityReport, runChecks, saveReport } from '../quality/index.js';
 import { buildDag } from './dag.js';
 import { runModelsInProcess, type TaskResult } from './model-runner.js';
@@ -44,16 +41,12 @@ export async function serve(
   config: Config,
   lake: Lake,
 ): Promise<{ target: string; tables: ServedTable[] }> {
-  if (!config.databaseUrl && !lake.localRoot) {
-    throw new UsageError('set DATABASE_URL: the embedded PGlite needs a local lake folder');
-  }
-  const target = await openServingTarget({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    pgliteDir: join(lake.localRoot ?? '', SERVING_PREFIX, 'pglite'),
-  });
+  const target = await openServingTarget(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl, pgliteDir: '' } : { pgliteDir: defaultPgliteDir(lake) },
+  );
   try {
     const tables = await serveGold(session, target, SERVED_TABLES);
-    return { target: config.databaseUrl ? redactUrl(config.databaseUrl) : target.description, tables };
+    return { target: target.description, tables };
   } finally {
     await target.close();
   }

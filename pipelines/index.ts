@@ -1,6 +1,12 @@
 export { type BronzeBatchOptions, type BronzeBatchResult, writeBronzeBatch } from './bronze/bronze-writer.js';
 export { fromValues, type SourceRecord } from './bronze/source-record.js';
-export { openServingTarget, type ServedTable, type ServingTarget, serveGold } from './serve/index.js';
+export {
+  defaultPgliteDir,
+  openServingTarget,
+  type ServedTable,
+  type ServingTarget,
+  serveGold,
+} from './serve/index.js';
 export {
   DEFAULT_SYMBOLS,
   type SimulatedMarket,

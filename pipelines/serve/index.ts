@@ -9,4 +9,3 @@ export {
   type ServingTarget,
   type ServingTargetOptions,
 } from './serving-target.js';
-export { findSqlDir } from './sql-dir.js';

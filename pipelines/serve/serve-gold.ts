@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LakeSession, Logger } from '../../layers/index.js';
-import { ident, literal, UsageError } from '../../layers/index.js';
+import { ident, literal, sqlDir, UsageError } from '../../layers/index.js';
 import { reason, ServingError } from './errors.js';
-import { findSqlDir } from './sql-dir.js';
+
 import type { ServingTarget } from './types.js';
 
 /** One gold table loaded into the serving database. */
@@ -15,7 +15,7 @@ export interface ServedTable {
 }
 
 export interface ServeGoldOptions {
-  /** The repository's `sql` folder; the DDL of a table is `<sqlDir>/serving/<table>.sql`. Default: findSqlDir(). */
+  /** The repository's `sql` folder; the DDL of a table is `<sqlDir>/serving/<table>.sql`. Default: sqlDir(). */
   sqlDir?: string;
   /** Folder for the temporary CSV files (as large as the biggest table). Default: the OS temp folder. */
   tmpDir?: string;
@@ -39,7 +39,7 @@ export async function serveGold(
   for (const table of tables) {
     if (!TABLE_NAME.test(table)) throw new UsageError(`invalid gold table name ${JSON.stringify(table)}`);
   }
-  const ddlDir = join(options.sqlDir ?? findSqlDir(), 'serving');
+  const ddlDir = join(options.sqlDir ?? sqlDir(), 'serving');
   // Every DDL file first: a missing one fails before anything is loaded.
   const ddls = await Promise.all(tables.map((table) => readDdl(ddlDir, table)));
   const work = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'marketlake-serve-'));

@@ -4,6 +4,8 @@
 -- Intraday bars (1m..1h) contain every trade, extended hours included; 1h buckets align to UTC
 -- hours. The 1d bar is the regular session only (09:30-16:00 New York for US equities, the UTC
 -- day for crypto) and starts at the session open. 5m/15m/1h roll up from 1m; 1d comes from trades.
+-- Volume and dollar volume are summed as DECIMAL: floating-point sums depend on the order threads
+-- add them in, and a rerun must give the same bars to the last bit.
 with trades as (
     select * from silver.trades
 ),
@@ -22,8 +24,8 @@ bars_1m as (
         max(price) as high,
         min(price) as low,
         last(price order by event_at, trade_id) as close,
-        sum(size) as volume,
-        sum(price * size) as dollar_volume,
+        sum(cast(size as decimal(38, 9))) as volume,
+        sum(cast(price * size as decimal(38, 9))) as dollar_volume,
         count(*) as trade_count
     from trades
     group by symbol, session_date, time_bucket(interval 1 minute, event_at)
@@ -65,8 +67,8 @@ bars_1d as (
         max(price) as high,
         min(price) as low,
         last(price order by event_at, trade_id) as close,
-        sum(size) as volume,
-        sum(price * size) as dollar_volume,
+        sum(cast(size as decimal(38, 9))) as volume,
+        sum(cast(price * size as decimal(38, 9))) as dollar_volume,
         count(*) as trade_count
     from trades
     where is_regular_hours
@@ -94,8 +96,8 @@ final as (
         b.high,
         b.low,
         b.close,
-        b.volume,
-        b.dollar_volume / nullif(b.volume, 0) as vwap,
+        cast(b.volume as double) as volume,
+        cast(b.dollar_volume / nullif(b.volume, 0) as double) as vwap,
         cast(b.trade_count as bigint) as trade_count
     from all_bars as b
     asof left join symbols as s

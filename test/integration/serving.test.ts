@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ident, LakeSession, openLake, UsageError } from '../../layers/index.js';
+import { ident, LakeSession, openLake, sqlDir, UsageError } from '../../layers/index.js';
 import {
   describeServingTarget,
-  findSqlDir,
   openServingTarget,
   ServingError,
   type ServingTarget,
@@ -307,7 +306,7 @@ describe('serveGold arguments', () => {
   const target = {} as ServingTarget;
 
   it('finds the repository sql folder', () => {
-    expect(existsSync(join(findSqlDir(), 'serving', 'fact_bars.sql'))).toBe(true);
+    expect(existsSync(join(sqlDir(), 'serving', 'fact_bars.sql'))).toBe(true);
   });
 
   it('rejects a bad table name and names a missing DDL file', async () => {
