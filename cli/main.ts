@@ -10,14 +10,16 @@ const VERSION = '0.1.0';
 function int(name: string) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidArgumentError(`${name} must be a non-negative integer`);
     return n;
   };
 }
 
 function fraction(value: string) {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number between 0 and 1');
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('must be a number between 0 and 1');
   return n;
 }
 
@@ -62,12 +64,19 @@ function simulationOptions(cmd: Command): Command {
     .option('--trades-per-day <n>', 'mean trades per symbol per day', int('--trades-per-day'), 10_000)
     .option('--quotes-per-day <n>', 'mean quotes per symbol per day', int('--quotes-per-day'), 10_000)
     .option('--posts-per-day <n>', 'mean sentiment posts per symbol per day', int('--posts-per-day'), 30)
-    .option('--bad-rate <fraction>', 'share of records corrupted on purpose (they go to quarantine)', fraction, 0.001);
+    .option(
+      '--bad-rate <fraction>',
+      'share of records corrupted on purpose (they go to quarantine)',
+      fraction,
+      0.001,
+    );
 }
 
 export function buildProgram(): Command {
   const program = new Command('marketlake')
-    .description('A lakehouse for market data: contracts, bronze/silver/gold Parquet with DuckDB, serving to PostgreSQL')
+    .description(
+      'A lakehouse for market data: contracts, bronze/silver/gold Parquet with DuckDB, serving to PostgreSQL',
+    )
     .version(VERSION)
     .option('--lake <url>', 'lake location: a folder or s3://bucket/prefix (env LAKE_URL, default ./lake)')
     .addOption(
@@ -96,22 +105,30 @@ export function buildProgram(): Command {
 
   program
     .command('ingest')
-    .description('load files into bronze.<dataset>; invalid records go to quarantine.<dataset>; prints accepted/quarantined counts per file')
+    .description(
+      'load files into bronze.<dataset>; invalid records go to quarantine.<dataset>; prints accepted/quarantined counts per file',
+    )
     .argument('<dataset>', 'trades, quotes, bars, sentiment_posts or symbol_refs')
     .argument('<file...>', 'input files (.gz is decompressed)')
-    .requiredOption('--format <fmt>', 'input format; built: jsonl (records in contract shape). Vendor formats: issue #4')
+    .requiredOption(
+      '--format <fmt>',
+      'input format; built: jsonl (records in contract shape). Vendor formats: issue #4',
+    )
     .option('--force', 're-ingest a file whose content was already ingested')
     .action(action(async () => (await import('./commands/ingest.js')).ingestCommand));
 
   simulationOptions(
     program
       .command('simulate')
-      .description('market simulator: write simulated trades, quotes, posts and symbol references as JSON Lines files'),
+      .description(
+        'market simulator: write simulated trades, quotes, posts and symbol references as JSON Lines files',
+      ),
   )
     .option('--out <dir>', 'output folder', 'simulated')
     .option('--ws <port>', 'serve a live WebSocket feed (not built yet)')
     .hook('preAction', async (cmd) => {
-      if (cmd.opts().ws !== undefined) await notBuilt('simulate --ws (live WebSocket feed)', 'not yet filed')();
+      if (cmd.opts().ws !== undefined)
+        await notBuilt('simulate --ws (live WebSocket feed)', 'not yet filed')();
     })
     .action(action(async () => (await import('./commands/simulate.js')).simulateCommand));
 
@@ -123,7 +140,9 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('build silver and gold models in dependency order (in process; every run is a full refresh for now)')
+    .description(
+      'build silver and gold models in dependency order (in process; every run is a full refresh for now)',
+    )
     .option('--select <models>', 'only these models, e.g. silver.trades,gold.fact_bars (repeatable)', collect)
     .option('--from <date>', 'first partition (issue #5)')
     .option('--to <date>', 'last partition (issue #5)')
@@ -150,7 +169,11 @@ export function buildProgram(): Command {
     .command('query')
     .description('run SQL over every layer (bronze.*, silver.*, gold.*, quarantine.*) and print the result')
     .argument('<sql>', 'a SQL statement')
-    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'csv', 'json', 'parquet']).default('table'))
+    .addOption(
+      new Option('--format <fmt>', 'output format')
+        .choices(['table', 'csv', 'json', 'parquet'])
+        .default('table'),
+    )
     .option('--out <file>', 'output file for --format parquet')
     .option('--as-of <timestamp>', 'read every table as it was at this instant (time travel)')
     .action(action(async () => (await import('./commands/query.js')).queryCommand));
@@ -190,7 +213,9 @@ export function buildProgram(): Command {
 
   program
     .command('dq')
-    .description('run data-quality checks, save the report under <lake>/_reports and print it; exits 1 if an error check fails')
+    .description(
+      'run data-quality checks, save the report under <lake>/_reports and print it; exits 1 if an error check fails',
+    )
     .addOption(new Option('--format <fmt>', 'report format').choices(['md', 'html', 'json']).default('md'))
     .action(action(async () => (await import('./commands/dq.js')).dqCommand));
 

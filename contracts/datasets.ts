@@ -40,8 +40,19 @@ export function columnsOf(schema: z.ZodType): ContractColumn[] {
   });
 }
 
-function dataset(name: DatasetName, contractVersion: string, schema: z.ZodType, partitionField: string): Dataset {
-  return Object.freeze({ name, contractVersion, schema, partitionField, columns: Object.freeze(columnsOf(schema)) });
+function dataset(
+  name: DatasetName,
+  contractVersion: string,
+  schema: z.ZodType,
+  partitionField: string,
+): Dataset {
+  return Object.freeze({
+    name,
+    contractVersion,
+    schema,
+    partitionField,
+    columns: Object.freeze(columnsOf(schema)),
+  });
 }
 
 export const DATASETS: Readonly<Record<DatasetName, Dataset>> = Object.freeze({

@@ -15,12 +15,12 @@ export function column<T extends z.ZodType>(schema: T, sqlType: string, descript
 
 /**
  * Ticker pattern. A symbol ends up in file paths, SQL literals and Redis keys, so only
- * upper-case letters, digits and single inner separators (`.`, `-`, `/`? no: `/` is a path
+ * upper-case letters, digits and single inner separators (`.` or `-`; never `/`, a path
  * separator) are allowed: `BRK.B`, `BTC-USD`, `BTCUSDT`. Nothing like `../x` or quotes passes.
  */
 export const SYMBOL_PATTERN = /^[A-Z0-9]{1,12}(?:[.-][A-Z0-9]{1,12}){0,2}$/;
 
-export const Symbol = z.string().regex(SYMBOL_PATTERN, 'symbol must match [A-Z0-9] with inner . or - only');
+export const Ticker = z.string().regex(SYMBOL_PATTERN, 'symbol must match [A-Z0-9] with inner . or - only');
 
 /** Earliest event time any contract accepts. */
 export const EARLIEST_EVENT_AT = Date.UTC(1990, 0, 1);
@@ -40,7 +40,10 @@ export const EventTime = z
     const ms = Date.parse(s.replace(' ', 'T'));
     return Number.isFinite(ms) && ms >= EARLIEST_EVENT_AT;
   }, 'timestamp is before 1990-01-01 or not a real date')
-  .refine((s) => Date.parse(s.replace(' ', 'T')) <= Date.now() + FUTURE_TOLERANCE_MS, 'timestamp is in the future');
+  .refine(
+    (s) => Date.parse(s.replace(' ', 'T')) <= Date.now() + FUTURE_TOLERANCE_MS,
+    'timestamp is in the future',
+  );
 
 export const CalendarDate = z
   .string()

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { Conditions, column, EventTime, Price, ShortCode, Size, SourceName, Symbol } from './fields.js';
+import { Conditions, column, EventTime, Price, ShortCode, Size, SourceName, Ticker } from './fields.js';
 
 /** quote.v1: a top-of-book (NBBO or venue) quote. Crossed quotes (ask < bid) are refused. */
 export const Quote = z
   .object({
-    symbol: column(Symbol, 'VARCHAR', 'Ticker or pair, upper case'),
+    symbol: column(Ticker, 'VARCHAR', 'Ticker or pair, upper case'),
     event_at: column(EventTime, 'TIMESTAMPTZ', 'Quote time (UTC, microseconds)'),
     bid_price: column(Price, 'DOUBLE', 'Best bid price'),
     bid_size: column(Size, 'DOUBLE', 'Size at the best bid'),
@@ -16,5 +16,8 @@ export const Quote = z
     tape: column(ShortCode.nullable().default(null), 'VARCHAR', 'Consolidated tape for US equities'),
     source: column(SourceName, 'VARCHAR', 'Where the record came from'),
   })
-  .refine((q) => q.ask_price >= q.bid_price, { message: 'crossed quote: ask_price < bid_price', path: ['ask_price'] });
+  .refine((q) => q.ask_price >= q.bid_price, {
+    message: 'crossed quote: ask_price < bid_price',
+    path: ['ask_price'],
+  });
 export type Quote = z.infer<typeof Quote>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { column, EventTime, SourceName, Symbol } from './fields.js';
+import { column, EventTime, SourceName, Ticker } from './fields.js';
 
 /** sentiment_post.v1: a social-media post or headline that may move a symbol. */
 export const SentimentPost = z.object({
@@ -11,8 +11,12 @@ export const SentimentPost = z.object({
   body: column(z.string().max(40_000).nullable().default(null), 'VARCHAR', 'Post text'),
   url: column(z.string().max(2_048).nullable().default(null), 'VARCHAR', 'Link to the post'),
   score: column(z.number().int().finite().nullable().default(null), 'BIGINT', 'Upvotes / likes'),
-  comment_count: column(z.number().int().nonnegative().nullable().default(null), 'BIGINT', 'Number of comments'),
+  comment_count: column(
+    z.number().int().nonnegative().nullable().default(null),
+    'BIGINT',
+    'Number of comments',
+  ),
   community: column(z.string().max(128).nullable().default(null), 'VARCHAR', 'Subreddit or channel'),
-  cashtags: column(z.array(Symbol).max(64).default([]), 'VARCHAR[]', 'Symbols tagged in the post ($AAPL)'),
+  cashtags: column(z.array(Ticker).max(64).default([]), 'VARCHAR[]', 'Symbols tagged in the post ($AAPL)'),
 });
 export type SentimentPost = z.infer<typeof SentimentPost>;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { Conditions, column, EventTime, Price, ShortCode, Size, SourceName, Symbol } from './fields.js';
+import { Conditions, column, EventTime, Price, ShortCode, Size, SourceName, Ticker } from './fields.js';
 
 /** trade.v1: one executed trade (a print) as a venue or vendor reported it. */
 export const Trade = z.object({
-  symbol: column(Symbol, 'VARCHAR', 'Ticker or pair, upper case'),
+  symbol: column(Ticker, 'VARCHAR', 'Ticker or pair, upper case'),
   event_at: column(EventTime, 'TIMESTAMPTZ', 'Execution time (UTC, microseconds)'),
   price: column(Price, 'DOUBLE', 'Execution price in quote currency'),
   size: column(Size, 'DOUBLE', 'Quantity traded (shares or base units)'),

@@ -42,7 +42,7 @@ export {
   type TableRef,
   tableRef,
 } from './names.js';
+export { readSqlFile, sqlDir, statementOf } from './sql-files.js';
 export { LocalObjectStore } from './storage/local-store.js';
 export type { ObjectStore } from './storage/object-store.js';
 export { type WriteOptions, type WriteResult, writeTable } from './table-writer.js';
-export { readSqlFile, sqlDir, statementOf } from './sql-files.js';

@@ -58,7 +58,12 @@ export function assertPartitionValue(value: string): string {
 }
 
 /** Key of a data file: `<layer>/<table>/<col>=<value>/<file>` (or without partition). */
-export function dataFileKey(ref: TableRef, partitionColumn: string | null, partition: string | null, file: string) {
+export function dataFileKey(
+  ref: TableRef,
+  partitionColumn: string | null,
+  partition: string | null,
+  file: string,
+) {
   if (!/^[A-Za-z0-9_.-]{1,128}$/.test(file)) throw new UsageError(`invalid data file name ${file}`);
   if (partitionColumn === null || partition === null) return `${tablePrefix(ref)}/${file}`;
   return `${tablePrefix(ref)}/${assertName('partition column', partitionColumn)}=${assertPartitionValue(partition)}/${file}`;

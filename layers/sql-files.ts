@@ -27,7 +27,8 @@ export function readSqlFile(relativePath: string): string {
   if (hit !== undefined) return hit;
   const base = sqlDir();
   const full = resolve(base, relativePath);
-  if (!full.startsWith(base) || !existsSync(full)) throw new UsageError(`SQL file not found: sql/${relativePath}`);
+  if (!full.startsWith(base) || !existsSync(full))
+    throw new UsageError(`SQL file not found: sql/${relativePath}`);
   const text = readFileSync(full, 'utf8');
   cache.set(relativePath, text);
   return text;

@@ -42,7 +42,8 @@ export async function writeTable(
 ): Promise<WriteResult> {
   const { store, catalog } = session.lake;
   const columns = await session.describe(sql);
-  const partitionColumn = options.partitionColumn === null ? null : assertName('column', options.partitionColumn);
+  const partitionColumn =
+    options.partitionColumn === null ? null : assertName('column', options.partitionColumn);
   if (partitionColumn && !columns.some((c) => c.name === partitionColumn)) {
     throw new CommitError(`${qualifiedName(ref)}: query has no partition column ${partitionColumn}`);
   }
@@ -65,7 +66,9 @@ export async function writeTable(
       files.push({ key, partition, rows, bytes });
     }
     const rows = files.reduce((n, f) => n + f.rows, 0);
-    const batch = options.batch ? { ...options.batch, rows, committedAt: new Date().toISOString() } : undefined;
+    const batch = options.batch
+      ? { ...options.batch, rows, committedAt: new Date().toISOString() }
+      : undefined;
     const snapshot = await catalog.commit(ref, {
       operation: options.operation,
       columns,

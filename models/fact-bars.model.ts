@@ -6,7 +6,8 @@ const ref = { ...tableRef('gold', 'fact_bars'), layer: 'gold' as const };
 
 export const factBars: ModelDefinition = {
   ref,
-  description: 'OHLCV bars with VWAP and trade count at 1m, 5m, 15m, 1h (all trades) and 1d (regular session)',
+  description:
+    'OHLCV bars with VWAP and trade count at 1m, 5m, 15m, 1h (all trades) and 1d (regular session)',
   grain: 'one row per symbol per interval per bar_start_at',
   uniqueKey: ['symbol', 'interval', 'bar_start_at'],
   partitionColumn: 'session_date',

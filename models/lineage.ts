@@ -17,7 +17,11 @@ export async function tablesReadBy(session: LakeSession, sql: string): Promise<T
     }
     if (node === null || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
-    if (obj.type === 'BASE_TABLE' && typeof obj.schema_name === 'string' && typeof obj.table_name === 'string') {
+    if (
+      obj.type === 'BASE_TABLE' &&
+      typeof obj.schema_name === 'string' &&
+      typeof obj.table_name === 'string'
+    ) {
       if (isLayer(obj.schema_name)) {
         found.set(`${obj.schema_name}.${obj.table_name}`, { layer: obj.schema_name, name: obj.table_name });
       }

@@ -16,5 +16,8 @@ export const silverSymbolRefs: ModelDefinition = {
     { name: 'valid_from', description: 'First day this description holds' },
     { name: 'market_timezone', description: 'America/New_York for US equities, UTC for crypto' },
   ],
-  checks: [uniqueKey(ref, ['symbol', 'valid_from']), notNull(ref, ['symbol', 'name', 'asset_class', 'valid_from'])],
+  checks: [
+    uniqueKey(ref, ['symbol', 'valid_from']),
+    notNull(ref, ['symbol', 'name', 'asset_class', 'valid_from']),
+  ],
 };

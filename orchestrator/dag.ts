@@ -28,7 +28,12 @@ export async function buildDag(session: LakeSession, models: readonly ModelDefin
         throw new UsageError(`${modelName(model)} reads ${table}, which no model or source provides`);
       }
     }
-    nodes.set(modelName(model), { model, reads, upstream: reads.filter((t) => byName.has(t)), downstream: [] });
+    nodes.set(modelName(model), {
+      model,
+      reads,
+      upstream: reads.filter((t) => byName.has(t)),
+      downstream: [],
+    });
   }
   for (const [name, node] of nodes) for (const up of node.upstream) nodes.get(up)?.downstream.push(name);
 

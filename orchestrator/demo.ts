@@ -79,7 +79,13 @@ export async function runDemo(config: Config, lake: Lake, rootLogger: Logger, op
       for (const [dataset, values] of batches) {
         const r = await writeBronzeBatch(session, dataset, fromValues(values), { source: 'simulator' });
         logger.info(
-          { dataset, read: r.read, accepted: r.accepted, quarantined: r.quarantined, duplicateBatch: r.duplicateBatch },
+          {
+            dataset,
+            read: r.read,
+            accepted: r.accepted,
+            quarantined: r.quarantined,
+            duplicateBatch: r.duplicateBatch,
+          },
           'batch ingested',
         );
         results.push(r);
@@ -89,9 +95,15 @@ export async function runDemo(config: Config, lake: Lake, rootLogger: Logger, op
     const models = await timed(steps, 'transform', logger, () => runModels(session, logger));
     const { report, reportKeys } = await timed(steps, 'quality', logger, () => runQuality(session, runId));
     const served =
-      options.serve === false ? undefined : await timed(steps, 'serve', logger, () => serve(session, config, lake));
+      options.serve === false
+        ? undefined
+        : await timed(steps, 'serve', logger, () => serve(session, config, lake));
     const failed = failedTasks(models).length > 0 || report.summary.failed > 0;
-    Object.assign(run, { status: failed ? 'failed' : 'succeeded', endedAt: new Date().toISOString(), tasks: models });
+    Object.assign(run, {
+      status: failed ? 'failed' : 'succeeded',
+      endedAt: new Date().toISOString(),
+      tasks: models,
+    });
     await saveRun(lake.store, run);
     const summary: DemoSummary = {
       runId,

@@ -31,7 +31,12 @@ export async function runModelsInProcess(
     const failedUpstream = node.upstream.find((u) => blocked.has(u));
     if (failedUpstream) {
       blocked.add(name);
-      results.push({ task: name, status: 'skipped', ms: 0, error: `upstream ${failedUpstream} did not succeed` });
+      results.push({
+        task: name,
+        status: 'skipped',
+        ms: 0,
+        error: `upstream ${failedUpstream} did not succeed`,
+      });
       log.warn({ upstream: failedUpstream }, 'model skipped');
       continue;
     }

@@ -1,7 +1,7 @@
 import {
   type Config,
   type Lake,
-  LakeSession,
+  type LakeSession,
   type Logger,
   qualifiedName,
   UsageError,
@@ -42,7 +42,9 @@ export async function serve(
   lake: Lake,
 ): Promise<{ target: string; tables: ServedTable[] }> {
   const target = await openServingTarget(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl, pgliteDir: '' } : { pgliteDir: defaultPgliteDir(lake) },
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl, pgliteDir: '' }
+      : { pgliteDir: defaultPgliteDir(lake) },
   );
   try {
     const tables = await serveGold(session, target, SERVED_TABLES);

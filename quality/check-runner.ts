@@ -25,12 +25,19 @@ export async function runChecks(
   for (const model of models) {
     for (const check of model.checks) {
       const started = performance.now();
-      const base = { model: modelName(model), check: check.name, severity: check.severity, description: check.description };
+      const base = {
+        model: modelName(model),
+        check: check.name,
+        severity: check.severity,
+        description: check.description,
+      };
       try {
         const [count] = await session.all<{ n: string }>(`SELECT count(*) AS n FROM (${check.sql})`);
         const failingRows = Number(count?.n ?? 0);
         const sample =
-          failingRows > 0 ? await session.all(`SELECT * FROM (${check.sql}) LIMIT ${Math.trunc(sampleSize)}`) : [];
+          failingRows > 0
+            ? await session.all(`SELECT * FROM (${check.sql}) LIMIT ${Math.trunc(sampleSize)}`)
+            : [];
         results.push({
           ...base,
           status: failingRows > 0 ? 'fail' : 'pass',

@@ -3,7 +3,10 @@ import { type CommandContext, out } from '../context.js';
 import { renderTable } from '../format.js';
 
 /** List the data contracts, or print their JSON Schemas. */
-export async function contractsCommand(ctx: CommandContext, flags: { jsonSchema?: boolean }): Promise<number> {
+export async function contractsCommand(
+  ctx: CommandContext,
+  flags: { jsonSchema?: boolean },
+): Promise<number> {
   if (flags.jsonSchema) {
     out(JSON.stringify(contractJsonSchemas(), null, 2));
     return 0;

@@ -34,7 +34,9 @@ export async function demoCommand(ctx: CommandContext, flags: DemoFlags): Promis
   out('ingestion (records read = accepted + quarantined):');
   for (const b of summary.ingestion) {
     const note = b.duplicateBatch ? '  (same batch already ingested: skipped)' : '';
-    out(`  ${b.dataset.padEnd(16)} read ${b.read}  accepted ${b.accepted}  quarantined ${b.quarantined}${note}`);
+    out(
+      `  ${b.dataset.padEnd(16)} read ${b.read}  accepted ${b.accepted}  quarantined ${b.quarantined}${note}`,
+    );
   }
   out('\nrows per table:');
   for (const t of summary.tables) out(`  ${t.table.padEnd(28)} ${t.rows}`);
@@ -51,7 +53,9 @@ export async function demoCommand(ctx: CommandContext, flags: DemoFlags): Promis
     out(`served to ${summary.served.target}: ${rows}`);
   }
   out('\ntry:');
-  out(`  npx marketlake query "select symbol, count(*) as trades, round(avg(price), 2) as avg_price from silver.trades group by 1 order by 1"`);
+  out(
+    `  npx marketlake query "select symbol, count(*) as trades, round(avg(price), 2) as avg_price from silver.trades group by 1 order by 1"`,
+  );
   out(`  npx marketlake query "select * from gold.fact_bars where symbol = 'AAPL' and interval = '1d'"`);
   out(
     `  npx marketlake query "select symbol, interval, count(*) as bars from gold.fact_bars group by all order by 1, 2" --format csv`,

@@ -14,7 +14,10 @@ export async function ingestCommand(
 ): Promise<number> {
   if (!isDatasetName(dataset)) throw new UsageError(`dataset must be one of ${DATASET_NAMES.join(', ')}`);
   if (!(INGEST_FORMATS_BUILT as readonly string[]).includes(flags.format)) {
-    throw new NotImplementedError(`--format ${flags.format}`, 'issue #4; built so far: jsonl in contract shape');
+    throw new NotImplementedError(
+      `--format ${flags.format}`,
+      'issue #4; built so far: jsonl in contract shape',
+    );
   }
   const session = await LakeSession.open(ctx.lake);
   const results = [];
@@ -27,7 +30,9 @@ export async function ingestCommand(
       ctx.logger.info({ file, ...r }, 'file ingested');
       results.push({ file, ...r });
       if (!ctx.config.json) {
-        const note = r.duplicateBatch ? ' (duplicate batch: already ingested, nothing written; --force re-ingests)' : '';
+        const note = r.duplicateBatch
+          ? ' (duplicate batch: already ingested, nothing written; --force re-ingests)'
+          : '';
         out(`${file}: read ${r.read}, accepted ${r.accepted}, quarantined ${r.quarantined}${note}`);
       }
     }

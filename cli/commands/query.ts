@@ -15,7 +15,8 @@ export interface QueryFlags {
 export function parseAsOf(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new UsageError(`--as-of must be a timestamp like 2024-03-04T15:00:00Z: ${value}`);
+  if (Number.isNaN(ms))
+    throw new UsageError(`--as-of must be a timestamp like 2024-03-04T15:00:00Z: ${value}`);
   return new Date(ms);
 }
 

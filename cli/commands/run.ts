@@ -15,8 +15,12 @@ export interface RunFlags {
 export async function runCommand(ctx: CommandContext, flags: RunFlags): Promise<number> {
   if (flags.queue) throw new NotImplementedError('run --queue (BullMQ)', 'issue #6');
   if (flags.from || flags.to) throw new NotImplementedError('run --from/--to (partition ranges)', 'issue #5');
-  const selectors = (flags.select ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-  if (selectors.some((s) => s.includes('+'))) throw new NotImplementedError('graph selectors (+model, model+)', 'issue #5');
+  const selectors = (flags.select ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (selectors.some((s) => s.includes('+')))
+    throw new NotImplementedError('graph selectors (+model, model+)', 'issue #5');
   const runId = newRunId();
   const logger = ctx.logger.child({ runId });
   const startedAt = new Date().toISOString();
@@ -36,11 +40,23 @@ export async function runCommand(ctx: CommandContext, flags: RunFlags): Promise<
     });
     if (ctx.config.json) out(JSON.stringify({ runId, status, tasks }, null, 2));
     else {
-      out(renderTable(tasks.map((t) => ({ model: t.task, status: t.status, rows: t.rows ?? null, time: formatMs(t.ms), error: t.error ?? '' }))));
+      out(
+        renderTable(
+          tasks.map((t) => ({
+            model: t.task,
+            status: t.status,
+            rows: t.rows ?? null,
+            time: formatMs(t.ms),
+            error: t.error ?? '',
+          })),
+        ),
+      );
       out(`run ${runId} ${status}`);
     }
     if (failed.length) {
-      process.stderr.write(`marketlake: ${failed.length} model(s) did not succeed: ${failed.map((f) => f.task).join(', ')}\n`);
+      process.stderr.write(
+        `marketlake: ${failed.length} model(s) did not succeed: ${failed.map((f) => f.task).join(', ')}\n`,
+      );
       return 1;
     }
     return 0;

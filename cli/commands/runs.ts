@@ -1,5 +1,5 @@
-import { getRun, listRuns } from '../../orchestrator/index.js';
 import { UsageError } from '../../layers/index.js';
+import { getRun, listRuns } from '../../orchestrator/index.js';
 import { type CommandContext, out } from '../context.js';
 import { renderTable } from '../format.js';
 

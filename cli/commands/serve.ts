@@ -8,7 +8,8 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
   try {
     const served = await serve(session, ctx.config, ctx.lake);
     if (ctx.config.json) out(JSON.stringify(served, null, 2));
-    else for (const t of served.tables) out(`gold.${t.table}: ${t.rows} rows in ${t.ms} ms -> ${served.target}`);
+    else
+      for (const t of served.tables) out(`gold.${t.table}: ${t.rows} rows in ${t.ms} ms -> ${served.target}`);
     return 0;
   } finally {
     session.close();

@@ -7,7 +7,9 @@ import { renderTable } from '../format.js';
 export async function sqlShellCommand(ctx: CommandContext): Promise<number> {
   const session = await LakeSession.open(ctx.lake);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-  out(`marketlake sql on ${ctx.lake.store.displayUrl}: end statements with ;  .tables lists tables, .quit exits`);
+  out(
+    `marketlake sql on ${ctx.lake.store.displayUrl}: end statements with ;  .tables lists tables, .quit exits`,
+  );
   let buffer = '';
   try {
     for (;;) {

@@ -20,7 +20,8 @@ export async function tablesCommand(ctx: CommandContext): Promise<number> {
     });
   }
   if (ctx.config.json) out(JSON.stringify(rows, null, 2));
-  else if (rows.length === 0) out(`no tables yet in ${ctx.lake.store.displayUrl}: run \`marketlake demo\` first`);
+  else if (rows.length === 0)
+    out(`no tables yet in ${ctx.lake.store.displayUrl}: run \`marketlake demo\` first`);
   else out(renderTable(rows));
   return 0;
 }
@@ -34,4 +35,3 @@ export async function snapshotsCommand(ctx: CommandContext, table: string): Prom
   else out(renderTable(history.map((h) => ({ ...h }))));
   return 0;
 }
-

@@ -26,7 +26,8 @@ export function checkSchemaEvolution(table: string, before: ColumnDef[], after: 
   const problems: string[] = [];
   for (const col of before) {
     const type = next.get(col.name);
-    if (type !== undefined && !compatible(col.type, type)) problems.push(`${col.name}: ${col.type} -> ${type}`);
+    if (type !== undefined && !compatible(col.type, type))
+      problems.push(`${col.name}: ${col.type} -> ${type}`);
   }
   if (problems.length > 0) {
     throw new CommitError(`incompatible schema change for ${table}: ${problems.join(', ')}`);
@@ -102,7 +103,8 @@ export class ManifestCatalog implements Catalog {
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       const current = await this.snapshot(ref);
       const next = applyChange(ref, current, change);
-      if (await this.store.writeTextIfAbsent(versionKey(ref, next.version), JSON.stringify(next))) return next;
+      if (await this.store.writeTextIfAbsent(versionKey(ref, next.version), JSON.stringify(next)))
+        return next;
       // Another writer took this version: re-read and re-apply.
       await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
     }
@@ -116,7 +118,9 @@ export function applyChange(ref: TableRef, current: Snapshot | undefined, change
   if (current && change.operation !== 'replace') {
     checkSchemaEvolution(name, current.columns, change.columns);
     if (current.partitionColumn !== change.partitionColumn) {
-      throw new CommitError(`${name}: partition column is ${current.partitionColumn}, not ${change.partitionColumn}`);
+      throw new CommitError(
+        `${name}: partition column is ${current.partitionColumn}, not ${change.partitionColumn}`,
+      );
     }
   }
   let files = current?.files ?? [];
@@ -131,7 +135,10 @@ export function applyChange(ref: TableRef, current: Snapshot | undefined, change
   const columns =
     change.operation === 'replace' || !current
       ? change.columns
-      : [...current.columns, ...change.columns.filter((c) => !current.columns.some((o) => o.name === c.name))];
+      : [
+          ...current.columns,
+          ...change.columns.filter((c) => !current.columns.some((o) => o.name === c.name)),
+        ];
   return {
     layer: ref.layer,
     table: ref.name,

@@ -1,7 +1,7 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ColumnDef, Snapshot } from '../catalog/catalog.js';
-import { declaredSourceTables } from '../lake-tables.js';
 import type { Lake } from '../lake.js';
+import { declaredSourceTables } from '../lake-tables.js';
 import { LAYERS, qualifiedName, type TableRef } from '../names.js';
 import { ident, literal, viewName } from './sql.js';
 
@@ -45,7 +45,8 @@ export class LakeSession {
     const known = await this.lake.catalog.listTables();
     for (const ref of known) await this.refreshView(ref);
     for (const declared of declaredSourceTables()) {
-      if (!this.snapshots.has(qualifiedName(declared.ref))) await this.defineEmptyView(declared.ref, declared.columns);
+      if (!this.snapshots.has(qualifiedName(declared.ref)))
+        await this.defineEmptyView(declared.ref, declared.columns);
     }
   }
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DATASETS, type DatasetName, describeIssues } from '../../contracts/index.js';
 import {
   bronzeColumns,
@@ -65,7 +65,9 @@ export async function writeBronzeBatch(
       hash.update(raw);
       hash.update('\n');
       if (record.error !== undefined) {
-        await bad.write(quarantineLine(raw, record.error, contract.contractVersion, options.source, record.line));
+        await bad.write(
+          quarantineLine(raw, record.error, contract.contractVersion, options.source, record.line),
+        );
         continue;
       }
       const parsed = contract.schema.safeParse(record.value);
@@ -100,15 +102,23 @@ export async function writeBronzeBatch(
     // Quarantine first: bronze carries the batch record that makes a rerun a no-op, so a crash
     // in between re-quarantines nothing twice (the quarantine batch is checked too).
     if (options.force || !(await session.lake.catalog.findBatch(quarantine, contentHash))) {
-      const quarantineCols = QUARANTINE_COLUMNS.filter((c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name));
+      const quarantineCols = QUARANTINE_COLUMNS.filter(
+        (c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name),
+      );
       const sql = `SELECT *, ${lineage}, CAST(current_date AS DATE) AS dt FROM read_json(${literal(bad.path)}, format = 'newline_delimited', columns = ${jsonColumns(quarantineCols)})`;
       await writeTable(session, quarantine, sql, { operation: 'append', partitionColumn: 'dt', batch });
     }
 
-    const contractCols = bronzeColumns(dataset).filter((c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name));
+    const contractCols = bronzeColumns(dataset).filter(
+      (c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name),
+    );
     const select = contractCols.map((c) => ident(c.name)).join(', ');
     const sql = `SELECT ${select}, ${lineage}, CAST(${ident(contract.partitionField)} AS DATE) AS dt FROM read_json(${literal(good.path)}, format = 'newline_delimited', columns = ${jsonColumns(contractCols)})`;
-    const written = await writeTable(session, bronze, sql, { operation: 'append', partitionColumn: 'dt', batch });
+    const written = await writeTable(session, bronze, sql, {
+      operation: 'append',
+      partitionColumn: 'dt',
+      batch,
+    });
     result.partitions = [...new Set(written.files.map((f) => f.partition ?? ''))].sort();
     return result;
   } finally {

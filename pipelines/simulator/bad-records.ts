@@ -10,7 +10,9 @@ const EPOCH_START = '1970-01-01T00:00:00Z';
 
 /** The same instant-of-day in the year 2999: far beyond any clock-skew tolerance. */
 function farFuture(value: unknown): string {
-  return typeof value === 'string' && /^\d{4}-/.test(value) ? `2999${value.slice(4)}` : '2999-01-01T00:00:00Z';
+  return typeof value === 'string' && /^\d{4}-/.test(value)
+    ? `2999${value.slice(4)}`
+    : '2999-01-01T00:00:00Z';
 }
 
 /** A copy of `record` without `key`: a missing required field. */

@@ -1,5 +1,13 @@
 import { injectBadRecords } from './bad-records.js';
-import { formatMicros, MICROS_PER_DAY, MICROS_PER_HOUR, newYorkToUtcMicros, parseDay, usWeekdays } from './ny-time.js';
+import { QUOTE_VENUES, quoteSize, TRADE_VENUES, tradeSize, venueWeights } from './microstructure.js';
+import {
+  formatMicros,
+  MICROS_PER_DAY,
+  MICROS_PER_HOUR,
+  newYorkToUtcMicros,
+  parseDay,
+  usWeekdays,
+} from './ny-time.js';
 import { type DayMove, generatePosts } from './posts.js';
 import { SeededRng } from './rng.js';
 import { DEFAULT_SYMBOLS, type SymbolSpec } from './symbols.js';
@@ -50,10 +58,6 @@ const YEAR_MICROS = 252 * 6.5 * MICROS_PER_HOUR;
  */
 export const OFF_HOURS_WEIGHT = 0.1;
 
-const TRADE_VENUES = ['Q', 'N', 'P', 'Z', 'K', 'V', 'D'] as const;
-/** Quoting venues: the FINRA TRF (`D`) reports trades but does not quote. */
-const QUOTE_VENUES = ['Q', 'N', 'P', 'Z', 'K', 'V'] as const;
-
 interface Session {
   date: string;
   compact: string;
@@ -71,30 +75,6 @@ interface Resolved {
   posts: number;
   extShare: number;
   badRate: number;
-}
-
-function venueWeights(spec: SymbolSpec, extended: boolean, withTrf: boolean): number[] {
-  const nyse = spec.exchange === 'XNYS';
-  // Q N P Z K V (D): NYSE had no extended-hours session, Arca (P) and Nasdaq did.
-  const w = [nyse ? 0.12 : 0.2, extended ? 0 : nyse ? 0.18 : 0.06, 0.1, 0.09, 0.08, 0.05];
-  if (withTrf) w.push(0.42);
-  return w;
-}
-
-/** Pareto-tailed trade size: ~45 % odd lots (1-99), otherwise round or mixed lots up to 50 000. */
-function tradeSize(rng: SeededRng): number {
-  if (rng.chance(0.45)) {
-    const u = rng.float();
-    return 1 + Math.floor(99 * u * u);
-  }
-  const lots = Math.min(500, Math.floor((1 - rng.float()) ** (-1 / 1.3)));
-  return lots * 100 + (rng.chance(0.15) ? rng.int(1, 99) : 0);
-}
-
-/** Round-lot quote size, 100..5000, skewed to small. */
-function quoteSize(rng: SeededRng): number {
-  const u = rng.float();
-  return 100 * (1 + Math.floor(50 * u * u));
 }
 
 /** Simulate one symbol over all sessions; appends trades and quotes, returns the daily moves. */
@@ -235,7 +215,11 @@ function resolveOptions(options: SimulationOptions): Resolved & { startDate: str
   };
   check(Number.isInteger(o.seed), 'seed must be an integer');
   check(Number.isInteger(o.days) && o.days >= 0, 'days must be a non-negative integer');
-  for (const [k, v] of [['tradesPerSymbolDay', o.trades], ['quotesPerSymbolDay', o.quotes], ['postsPerSymbolDay', o.posts]] as const) {
+  for (const [k, v] of [
+    ['tradesPerSymbolDay', o.trades],
+    ['quotesPerSymbolDay', o.quotes],
+    ['postsPerSymbolDay', o.posts],
+  ] as const) {
     check(Number.isFinite(v) && v >= 0, `${k} must be a finite number >= 0`);
   }
   check(o.extShare >= 0 && o.extShare < 1, 'extendedHoursShare must be in [0, 1)');
@@ -243,7 +227,10 @@ function resolveOptions(options: SimulationOptions): Resolved & { startDate: str
   const seen = new Set<string>();
   for (const s of o.symbols) {
     check(!seen.has(s.symbol), `duplicate symbol ${s.symbol}`);
-    check(s.startPrice > 0 && s.annualVolatility >= 0, `${s.symbol}: startPrice must be > 0, volatility >= 0`);
+    check(
+      s.startPrice > 0 && s.annualVolatility >= 0,
+      `${s.symbol}: startPrice must be > 0, volatility >= 0`,
+    );
     seen.add(s.symbol);
   }
   return o;
@@ -283,7 +270,9 @@ export function simulateMarket(options: SimulationOptions = {}): SimulatedMarket
     generatePosts(spec, o.symbols, moves, o.posts, o.seed, posts);
   }
   // Same-format UTC strings sort chronologically; the stable sort keeps symbol order on ties.
-  posts.sort((a, b) => ((a.created_at as string) < (b.created_at as string) ? -1 : a.created_at === b.created_at ? 0 : 1));
+  posts.sort((a, b) =>
+    (a.created_at as string) < (b.created_at as string) ? -1 : a.created_at === b.created_at ? 0 : 1,
+  );
   const badRecords = {
     trades: injectBadRecords('trades', trades, o.badRate, o.seed),
     quotes: injectBadRecords('quotes', quotes, o.badRate, o.seed),

@@ -87,7 +87,9 @@ export function newYorkToUtcMicros(date: string, hh: number, mm: number): number
 
 let cachedDay = Number.NaN;
 /** Char codes of `YYYY-MM-DDT` for `cachedDay`. */
-const prefix = new Array<number>(11).fill(48);
+const prefix: [number, number, number, number, number, number, number, number, number, number, number] = [
+  48, 48, 48, 48, 45, 48, 48, 45, 48, 48, 84,
+];
 
 /**
  * RFC 3339 text with exactly six fractional digits and `Z` for integer epoch microseconds,
@@ -109,11 +111,11 @@ export function formatMicros(micros: number): string {
   rest -= m * 60_000_000;
   const s = Math.floor(rest / 1_000_000);
   const f = rest - s * 1_000_000;
-  const p = prefix as [number, number, number, number, number, number, number, number, number, number, number];
+  const p = prefix;
+  // biome-ignore format: one char code per output character reads better in rows
   return String.fromCharCode(
     p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10],
-    48 + Math.floor(h / 10), 48 + (h % 10), 58,
-    48 + Math.floor(m / 10), 48 + (m % 10), 58,
+    48 + Math.floor(h / 10), 48 + (h % 10), 58, 48 + Math.floor(m / 10), 48 + (m % 10), 58,
     48 + Math.floor(s / 10), 48 + (s % 10), 46,
     48 + Math.floor(f / 100_000), 48 + (Math.floor(f / 10_000) % 10), 48 + (Math.floor(f / 1000) % 10),
     48 + (Math.floor(f / 100) % 10), 48 + (Math.floor(f / 10) % 10), 48 + (f % 10), 90,

@@ -21,11 +21,30 @@ type Tone = 'bullish' | 'bearish' | 'neutral';
 const COMMUNITIES = ['wallstreetbets', 'stocks', 'investing', 'StockMarket'] as const;
 
 const AUTHORS = [
-  'diamond_hands_42', 'theta_gang_tom', 'bagholder_bob', 'yolo_yolanda', 'dividend_dan',
-  'chart_wizard', 'bull_market_betty', 'bearish_barry', 'options_oliver', 'value_victor',
-  'momentum_mia', 'index_ian', 'tendies_trader', 'quant_quinn', 'buy_the_dip_dave',
-  'long_term_lucy', 'gamma_squeeze_gus', 'fundamental_fran', 'swing_sam', 'paper_hands_pat',
-  'macro_max', 'candle_carla', 'retail_rick', 'hodl_hannah',
+  'diamond_hands_42',
+  'theta_gang_tom',
+  'bagholder_bob',
+  'yolo_yolanda',
+  'dividend_dan',
+  'chart_wizard',
+  'bull_market_betty',
+  'bearish_barry',
+  'options_oliver',
+  'value_victor',
+  'momentum_mia',
+  'index_ian',
+  'tendies_trader',
+  'quant_quinn',
+  'buy_the_dip_dave',
+  'long_term_lucy',
+  'gamma_squeeze_gus',
+  'fundamental_fran',
+  'swing_sam',
+  'paper_hands_pat',
+  'macro_max',
+  'candle_carla',
+  'retail_rick',
+  'hodl_hannah',
 ] as const;
 
 const TITLES: Record<Tone, readonly string[]> = {

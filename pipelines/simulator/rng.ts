@@ -91,18 +91,4 @@ export class SeededRng {
     }
     return items[items.length - 1] as T;
   }
-
-  /** A Poisson-distributed count with the given mean (Knuth for small means, normal beyond 500). */
-  poisson(mean: number): number {
-    if (mean <= 0) return 0;
-    if (mean > 500) return Math.max(0, Math.round(this.normal(mean, Math.sqrt(mean))));
-    const limit = Math.exp(-mean);
-    let count = 0;
-    let product = this.float();
-    while (product > limit) {
-      count++;
-      product *= this.float();
-    }
-    return count;
-  }
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { type Lake, openLake } from '../../layers/index.js';
 
 /** A fresh lake folder per test; `cleanup` removes it. */
-export async function tempLake(prefix = 'marketlake-test-'): Promise<{ dir: string; lake: Lake; cleanup: () => Promise<void> }> {
+export async function tempLake(
+  prefix = 'marketlake-test-',
+): Promise<{ dir: string; lake: Lake; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, lake: openLake({ lakeUrl: dir }), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -109,7 +109,12 @@ describe('demo end to end on the embedded default', () => {
     expect(rows.length).toBe(byMinute.size);
     for (const row of rows) {
       const expected = barOf(byMinute.get(row.bar_start_at.replace('T', 'T'))!.map((t) => t));
-      expect({ ...row, bar_start_at: undefined, vwap: undefined, trade_count: Number(row.trade_count) }).toEqual({
+      expect({
+        ...row,
+        bar_start_at: undefined,
+        vwap: undefined,
+        trade_count: Number(row.trade_count),
+      }).toEqual({
         ...expected,
         bar_start_at: undefined,
         vwap: undefined,

@@ -38,7 +38,12 @@ describe('applyChange', () => {
   });
 
   it('refuses an incompatible type change and accepts a new column', () => {
-    const snap = applyChange(ref, undefined, { operation: 'append', columns: cols, partitionColumn: 'dt', files: [] });
+    const snap = applyChange(ref, undefined, {
+      operation: 'append',
+      columns: cols,
+      partitionColumn: 'dt',
+      files: [],
+    });
     expect(() =>
       applyChange(ref, snap, {
         operation: 'append',
@@ -75,15 +80,23 @@ describe('ManifestCatalog', () => {
     await Promise.all(writers);
     const snap = await t.lake.catalog.snapshot(ref);
     expect(snap?.version).toBe(12);
-    expect(snap?.files.map((f) => f.key).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `f${i}`).sort());
-    expect((await t.lake.catalog.history(ref)).map((h) => h.version)).toEqual([...Array(12).keys()].map((i) => i + 1));
+    expect(snap?.files.map((f) => f.key).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `f${i}`).sort(),
+    );
+    expect((await t.lake.catalog.history(ref)).map((h) => h.version)).toEqual(
+      [...Array(12).keys()].map((i) => i + 1),
+    );
   });
 
   it('reads an older snapshot by time', async () => {
     const t = await tempLake();
     cleanup = t.cleanup;
     const base = { columns: cols, partitionColumn: 'dt' };
-    const first = await t.lake.catalog.commit(ref, { ...base, operation: 'append', files: [file('old', '2024-03-04')] });
+    const first = await t.lake.catalog.commit(ref, {
+      ...base,
+      operation: 'append',
+      files: [file('old', '2024-03-04')],
+    });
     await new Promise((r) => setTimeout(r, 15));
     await t.lake.catalog.commit(ref, { ...base, operation: 'replace', files: [file('new', '2024-03-04')] });
     const then = await t.lake.catalog.snapshot(ref, new Date(first.committedAt));
@@ -100,7 +113,9 @@ describe('names', () => {
     expect(() => parseTableName('system.tables')).toThrow(UsageError);
     expect(() => dataFileKey(ref, 'dt', '../../x', 'a.parquet')).toThrow(UsageError);
     expect(() => dataFileKey(ref, 'dt', '2024-03-04', '../a.parquet')).toThrow(UsageError);
-    expect(dataFileKey(ref, 'dt', '2024-03-04', 'part_1.parquet')).toBe('silver/trades/dt=2024-03-04/part_1.parquet');
+    expect(dataFileKey(ref, 'dt', '2024-03-04', 'part_1.parquet')).toBe(
+      'silver/trades/dt=2024-03-04/part_1.parquet',
+    );
     const t = await tempLake();
     try {
       await expect(t.lake.store.readText('../outside')).rejects.toBeInstanceOf(StorageError);

@@ -41,14 +41,20 @@ describe('secrets', () => {
     const chunks: string[] = [];
     stream.on('data', (c) => chunks.push(String(c)));
     const logger = createLogger({ json: true, destination: stream });
-    logger.info({ databaseUrl: 'postgres://u:topsecret@h/db', s3: { secretAccessKey: 'AKIAXYZ' } }, 'configured');
+    logger.info(
+      { databaseUrl: 'postgres://u:topsecret@h/db', s3: { secretAccessKey: 'AKIAXYZ' } },
+      'configured',
+    );
     logger.child({ runId: 'run_1' }).info({ password: 'pw123' }, 'child line');
     await new Promise((r) => setImmediate(r));
     const text = chunks.join('');
     expect(text).not.toContain('topsecret');
     expect(text).not.toContain('AKIAXYZ');
     expect(text).not.toContain('pw123');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[1].runId).toBe('run_1');
     expect(lines[0].databaseUrl).toBe('***');
   });

@@ -133,11 +133,24 @@ describe('simulateMarket', () => {
 
   it('keeps trades in the session windows, in UTC, on both sides of the DST switch', () => {
     // Friday 2024-03-08 is EST, Monday 2024-03-11 is EDT.
-    const m = simulateMarket({ startDate: '2024-03-08', days: 2, tradesPerSymbolDay: 2000, quotesPerSymbolDay: 500 });
+    const m = simulateMarket({
+      startDate: '2024-03-08',
+      days: 2,
+      tradesPerSymbolDay: 2000,
+      quotesPerSymbolDay: 500,
+    });
     expect(m.tradingDays).toEqual(['2024-03-08', '2024-03-11']);
     const windows = [
-      { pre: utcMicros(2024, 3, 8, 9, 0), open: utcMicros(2024, 3, 8, 14, 30), close: utcMicros(2024, 3, 8, 21, 0) },
-      { pre: utcMicros(2024, 3, 11, 8, 0), open: utcMicros(2024, 3, 11, 13, 30), close: utcMicros(2024, 3, 11, 20, 0) },
+      {
+        pre: utcMicros(2024, 3, 8, 9, 0),
+        open: utcMicros(2024, 3, 8, 14, 30),
+        close: utcMicros(2024, 3, 8, 21, 0),
+      },
+      {
+        pre: utcMicros(2024, 3, 11, 8, 0),
+        open: utcMicros(2024, 3, 11, 13, 30),
+        close: utcMicros(2024, 3, 11, 20, 0),
+      },
     ];
     const post = [utcMicros(2024, 3, 9, 1, 0), utcMicros(2024, 3, 12, 0, 0)];
     const regularPerDay = [0, 0];
@@ -170,7 +183,9 @@ describe('simulateMarket', () => {
         const size = x as number;
         return size % 100 === 0 && size >= 100 && size <= 5000;
       });
-      const venues = [q.bid_exchange, q.ask_exchange].every((v) => typeof v === 'string' && /^[QNPZKVD]$/.test(v));
+      const venues = [q.bid_exchange, q.ask_exchange].every(
+        (v) => typeof v === 'string' && /^[QNPZKVD]$/.test(v),
+      );
       const ok = isCents(bid) && isCents(ask) && bid > 0 && ask > bid && lots && venues;
       if (!ok || !RFC3339_MICROS.test(q.event_at as string)) bad.push(q);
     }
@@ -186,7 +201,10 @@ describe('simulateMarket', () => {
 
   it('prices trades in cents near the prevailing quote mid, sizes and conditions consistent', () => {
     const lastMid = new Map<string, { mid: number }>();
-    const events = [...market.quotes.map((q) => ({ kind: 'q', r: q })), ...market.trades.map((t) => ({ kind: 't', r: t }))];
+    const events = [
+      ...market.quotes.map((q) => ({ kind: 'q', r: q })),
+      ...market.trades.map((t) => ({ kind: 't', r: t })),
+    ];
     events.sort((a, b) =>
       a.r.symbol === b.r.symbol
         ? (a.r.event_at as string).localeCompare(b.r.event_at as string)
@@ -235,10 +253,16 @@ describe('simulateMarket', () => {
   });
 
   it('writes posts whose tone follows the day move and whose count follows its size', () => {
-    const m = simulateMarket({ days: 30, tradesPerSymbolDay: 50, quotesPerSymbolDay: 50, postsPerSymbolDay: 30 });
+    const m = simulateMarket({
+      days: 30,
+      tradesPerSymbolDay: 50,
+      quotesPerSymbolDay: 50,
+      postsPerSymbolDay: 30,
+    });
     // Daily return proxy: last trade of the day against the last trade of the previous day.
     const close = new Map<string, number>();
-    for (const t of m.trades) close.set(`${t.symbol}|${(t.trade_id as string).slice(0, 8)}`, t.price as number);
+    for (const t of m.trades)
+      close.set(`${t.symbol}|${(t.trade_id as string).slice(0, 8)}`, t.price as number);
     const agree = { yes: 0, no: 0 };
     const counts: { move: number; posts: number }[] = [];
     for (const spec of DEFAULT_SYMBOLS) {
@@ -254,7 +278,14 @@ describe('simulateMarket', () => {
         for (const p of posts) expect(p.body as string).toContain(`$${spec.symbol}`);
         const net = posts.reduce((s, p) => {
           const text = p.body as string;
-          return s + (/bullish|new highs|clearly up|adding to/.test(text) ? 1 : /bearish|new lows|clearly down|trimming/.test(text) ? -1 : 0);
+          return (
+            s +
+            (/bullish|new highs|clearly up|adding to/.test(text)
+              ? 1
+              : /bearish|new lows|clearly down|trimming/.test(text)
+                ? -1
+                : 0)
+          );
         }, 0);
         if (net !== 0 && Math.abs(ret) > 0.01) agree[Math.sign(net) === Math.sign(ret) ? 'yes' : 'no']++;
         counts.push({ move: Math.abs(ret), posts: posts.length });
