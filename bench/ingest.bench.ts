@@ -12,7 +12,12 @@ import type { BenchResult } from './report.js';
 export async function benchIngest(tradesPerSymbolDay: number): Promise<BenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'marketlake-bench-'));
   try {
-    const market = simulateMarket({ days: 1, tradesPerSymbolDay, quotesPerSymbolDay: 10, postsPerSymbolDay: 1 });
+    const market = simulateMarket({
+      days: 1,
+      tradesPerSymbolDay,
+      quotesPerSymbolDay: 10,
+      postsPerSymbolDay: 1,
+    });
     const file = join(dir, 'trades.jsonl');
     await writeFile(file, `${market.trades.map((t) => JSON.stringify(t)).join('\n')}\n`);
     const { size } = await stat(file);
@@ -28,7 +33,10 @@ export async function benchIngest(tradesPerSymbolDay: number): Promise<BenchResu
       const limitS = (performance.now() - t) / 1000;
 
       t = performance.now();
-      const result = await writeBronzeBatch(session, 'trades', readJsonLines(file), { source: file, force: true });
+      const result = await writeBronzeBatch(session, 'trades', readJsonLines(file), {
+        source: file,
+        force: true,
+      });
       const oursS = (performance.now() - t) / 1000;
       if (result.accepted + result.quarantined !== rows) throw new Error('bench: counts do not reconcile');
 
