@@ -14,6 +14,8 @@ export interface WriteOptions {
   /** For overwrite_partitions: partitions to replace even when the query yields no rows for them. */
   partitions?: string[];
   batch?: Omit<BatchRecord, 'rows' | 'committedAt'>;
+  /** Kept with the snapshot (see Snapshot.properties). */
+  properties?: Record<string, unknown>;
 }
 
 export interface WriteResult {
@@ -76,6 +78,7 @@ export async function writeTable(
       files,
       ...(options.partitions ? { partitions: options.partitions } : {}),
       ...(batch ? { batch } : {}),
+      ...(options.properties ? { properties: options.properties } : {}),
     });
     await session.refreshView(ref);
     return { snapshot, rows, files };

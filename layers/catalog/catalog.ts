@@ -34,6 +34,8 @@ export interface Snapshot {
   partitionColumn: string | null;
   files: DataFile[];
   batches: BatchRecord[];
+  /** Free-form facts a writer keeps with the snapshot, e.g. the input snapshot versions a model read. */
+  properties?: Record<string, unknown>;
 }
 
 export type CommitOperation = 'append' | 'overwrite_partitions' | 'replace';
@@ -46,6 +48,8 @@ export interface TableChange {
   /** For `overwrite_partitions`: the partitions replaced (even those that end up empty). */
   partitions?: string[];
   batch?: BatchRecord;
+  /** Stored with the new snapshot (replaces the previous snapshot's properties). */
+  properties?: Record<string, unknown>;
 }
 
 export interface SnapshotSummary {
@@ -64,6 +68,8 @@ export interface Catalog {
   listTables(): Promise<TableRef[]>;
   /** The current snapshot, or the last one committed at or before `asOf`. */
   snapshot(ref: TableRef, asOf?: Date): Promise<Snapshot | undefined>;
+  /** One exact version of a table, or undefined if it does not exist. */
+  snapshotVersion(ref: TableRef, version: number): Promise<Snapshot | undefined>;
   history(ref: TableRef): Promise<SnapshotSummary[]>;
   commit(ref: TableRef, change: TableChange): Promise<Snapshot>;
   findBatch(ref: TableRef, contentHash: string): Promise<BatchRecord | undefined>;

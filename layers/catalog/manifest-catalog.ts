@@ -79,6 +79,11 @@ export class ManifestCatalog implements Catalog {
     return undefined;
   }
 
+  async snapshotVersion(ref: TableRef, version: number): Promise<Snapshot | undefined> {
+    const text = await this.store.readText(versionKey(ref, version));
+    return text === undefined ? undefined : (JSON.parse(text) as Snapshot);
+  }
+
   async history(ref: TableRef): Promise<SnapshotSummary[]> {
     const out: SnapshotSummary[] = [];
     for (const v of await this.versions(ref)) {
@@ -149,5 +154,6 @@ export function applyChange(ref: TableRef, current: Snapshot | undefined, change
     partitionColumn: change.partitionColumn,
     files: [...files, ...change.files],
     batches,
+    ...(change.properties ? { properties: change.properties } : {}),
   };
 }
