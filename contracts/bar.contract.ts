@@ -1,30 +1,67 @@
 import { z } from 'zod';
-import { column, EventTime, Price, Size, SourceName, Ticker } from './fields.js';
+import {
+  countRule,
+  eventTimeRule,
+  field,
+  optionalPriceRule,
+  priceRule,
+  sizeRule,
+  sourceRule,
+  symbolRule,
+} from './fields.js';
+import { holds, type RecordRule } from './rules.js';
 
 export const BAR_INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type BarInterval = (typeof BAR_INTERVALS)[number];
 
+/** Cross-field rules of bar.v1 (zod and SQL both apply them). */
+export const BAR_RECORD_RULES: readonly RecordRule[] = [
+  {
+    path: 'high',
+    message: 'inconsistent bar: high/low do not bound open/close',
+    all: [
+      ['high', '>=', 'open'],
+      ['high', '>=', 'close'],
+      ['high', '>=', 'low'],
+      ['low', '<=', 'open'],
+      ['low', '<=', 'close'],
+    ],
+  },
+];
+
 /** bar.v1: an OHLCV bar from a vendor. */
 export const Bar = z
   .object({
-    symbol: column(Ticker, 'VARCHAR', 'Ticker or pair, upper case'),
-    bar_start_at: column(EventTime, 'TIMESTAMPTZ', 'Start of the bar (UTC)'),
-    interval: column(z.enum(BAR_INTERVALS), 'VARCHAR', 'Bar length: 1m, 5m, 15m, 1h, 1d'),
-    open: column(Price, 'DOUBLE', 'First trade price'),
-    high: column(Price, 'DOUBLE', 'Highest trade price'),
-    low: column(Price, 'DOUBLE', 'Lowest trade price'),
-    close: column(Price, 'DOUBLE', 'Last trade price'),
-    volume: column(Size, 'DOUBLE', 'Quantity traded'),
-    vwap: column(Price.nullable().default(null), 'DOUBLE', 'Volume-weighted average price'),
-    trade_count: column(
-      z.number().int().nonnegative().nullable().default(null),
-      'BIGINT',
-      'Number of trades',
+    symbol: field(symbolRule, 'VARCHAR', 'Ticker or pair, upper case'),
+    bar_start_at: field(eventTimeRule, 'TIMESTAMPTZ', 'Start of the bar (UTC)'),
+    interval: field(
+      { kind: 'enum', values: BAR_INTERVALS, nullable: false },
+      'VARCHAR',
+      'Bar length: 1m, 5m, 15m, 1h, 1d',
     ),
-    source: column(SourceName, 'VARCHAR', 'Where the record came from'),
+    open: field(priceRule, 'DOUBLE', 'First trade price'),
+    high: field(priceRule, 'DOUBLE', 'Highest trade price'),
+    low: field(priceRule, 'DOUBLE', 'Lowest trade price'),
+    close: field(priceRule, 'DOUBLE', 'Last trade price'),
+    volume: field(sizeRule, 'DOUBLE', 'Quantity traded'),
+    vwap: field(optionalPriceRule, 'DOUBLE', 'Volume-weighted average price'),
+    trade_count: field(countRule, 'BIGINT', 'Number of trades'),
+    source: field(sourceRule, 'VARCHAR', 'Where the record came from'),
   })
-  .refine((b) => b.high >= Math.max(b.open, b.close, b.low) && b.low <= Math.min(b.open, b.close), {
-    message: 'inconsistent bar: high/low do not bound open/close',
+  .refine((b) => holds(BAR_RECORD_RULES[0] as RecordRule, b), {
+    message: BAR_RECORD_RULES[0]?.message,
     path: ['high'],
   });
-export type Bar = z.infer<typeof Bar>;
+export type Bar = {
+  symbol: string;
+  bar_start_at: string;
+  interval: BarInterval;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  vwap: number | null;
+  trade_count: number | null;
+  source: string;
+};

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { Bar } from './bar.contract.js';
+import { BAR_RECORD_RULES, Bar } from './bar.contract.js';
 import type { ColumnMeta } from './fields.js';
-import { Quote } from './quote.contract.js';
+import { QUOTE_RECORD_RULES, Quote } from './quote.contract.js';
+import type { FieldRule, RecordRule } from './rules.js';
 import { SentimentPost } from './sentiment-post.contract.js';
 import { SymbolRef } from './symbol-ref.contract.js';
 import { Trade } from './trade.contract.js';
@@ -14,7 +15,20 @@ export interface ContractColumn {
   name: string;
   sqlType: string;
   description: string;
+  /** The rule both validators derive from; absent for `extra`, which the writer fills. */
+  rule?: FieldRule;
 }
+
+/** Name of the column that keeps a record's unknown fields (JSON object text, or null). */
+export const EXTRA_COLUMN = 'extra';
+/** Longest `extra` kept; a record whose unknown fields serialise longer is refused. */
+export const EXTRA_MAX_CHARS = 65_536;
+
+const EXTRA: ContractColumn = {
+  name: EXTRA_COLUMN,
+  sqlType: 'VARCHAR',
+  description: 'Fields of the source record the contract does not know, as a JSON object (null when none)',
+};
 
 export interface Dataset {
   name: DatasetName;
@@ -24,10 +38,13 @@ export interface Dataset {
   schema: z.ZodType<any>;
   /** Field whose UTC date decides the bronze partition `dt`. */
   partitionField: string;
+  /** Contract columns in order, then `extra`. */
   columns: readonly ContractColumn[];
+  /** Cross-field rules, checked when every field passed. */
+  recordRules: readonly RecordRule[];
 }
 
-/** Read the columns (name, DuckDB type, description) from a contract's field metadata. */
+/** Read the columns (name, DuckDB type, description, rule) from a contract's field metadata. */
 export function columnsOf(schema: z.ZodType): ContractColumn[] {
   // Refinements wrap the object; the shape is on the inner object schema.
   const def = (schema as unknown as { def: { shape?: Record<string, z.ZodType> } }).def;
@@ -36,7 +53,7 @@ export function columnsOf(schema: z.ZodType): ContractColumn[] {
   return Object.entries(shape).map(([name, field]) => {
     const meta = field.meta() as ColumnMeta | undefined;
     if (!meta?.sqlType) throw new Error(`contract column ${name} lacks sqlType metadata`);
-    return { name, sqlType: meta.sqlType, description: meta.description };
+    return { name, sqlType: meta.sqlType, description: meta.description, rule: meta.rule };
   });
 }
 
@@ -45,20 +62,22 @@ function dataset(
   contractVersion: string,
   schema: z.ZodType,
   partitionField: string,
+  recordRules: readonly RecordRule[] = [],
 ): Dataset {
   return Object.freeze({
     name,
     contractVersion,
     schema,
     partitionField,
-    columns: Object.freeze(columnsOf(schema)),
+    columns: Object.freeze([...columnsOf(schema), EXTRA]),
+    recordRules,
   });
 }
 
 export const DATASETS: Readonly<Record<DatasetName, Dataset>> = Object.freeze({
   trades: dataset('trades', 'trade.v1', Trade, 'event_at'),
-  quotes: dataset('quotes', 'quote.v1', Quote, 'event_at'),
-  bars: dataset('bars', 'bar.v1', Bar, 'bar_start_at'),
+  quotes: dataset('quotes', 'quote.v1', Quote, 'event_at', QUOTE_RECORD_RULES),
+  bars: dataset('bars', 'bar.v1', Bar, 'bar_start_at', BAR_RECORD_RULES),
   sentiment_posts: dataset('sentiment_posts', 'sentiment_post.v1', SentimentPost, 'created_at'),
   symbol_refs: dataset('symbol_refs', 'symbol_ref.v1', SymbolRef, 'valid_from'),
 });

@@ -1,16 +1,21 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { type FieldRule, zodOf } from './rules.js';
 
-/** Metadata every contract column carries: where docs, JSON Schema and table DDL come from. */
+export { EARLIEST_EVENT_AT, FUTURE_TOLERANCE_MS } from './rules.js';
+
+/** Metadata every contract column carries: where docs, JSON Schema, table DDL and SQL rules come from. */
 export interface ColumnMeta {
   description: string;
   /** DuckDB type of the column in bronze Parquet. */
   sqlType: string;
+  /** The rule both validators (zod and SQL) derive from. */
+  rule: FieldRule;
   [key: string]: unknown;
 }
 
-/** Attach column metadata (description + DuckDB type) to a schema. */
-export function column<T extends z.ZodType>(schema: T, sqlType: string, description: string): T {
-  return schema.meta({ description, sqlType }) as T;
+/** A contract column: the zod schema built from `rule`, with its metadata attached. */
+export function field(rule: FieldRule, sqlType: string, description: string): z.ZodType {
+  return zodOf(rule).meta({ description, sqlType, rule: rule as unknown as Record<string, unknown> });
 }
 
 /**
@@ -19,39 +24,33 @@ export function column<T extends z.ZodType>(schema: T, sqlType: string, descript
  * separator) are allowed: `BRK.B`, `BTC-USD`, `BTCUSDT`. Nothing like `../x` or quotes passes.
  */
 export const SYMBOL_PATTERN = /^[A-Z0-9]{1,12}(?:[.-][A-Z0-9]{1,12}){0,2}$/;
+const SYMBOL = {
+  source: '[A-Z0-9]{1,12}(?:[.-][A-Z0-9]{1,12}){0,2}',
+  message: 'symbol must match [A-Z0-9] with inner . or - only',
+};
 
-export const Ticker = z.string().regex(SYMBOL_PATTERN, 'symbol must match [A-Z0-9] with inner . or - only');
+export const symbolRule: FieldRule = { kind: 'text', min: 1, max: 38, pattern: SYMBOL, nullable: false };
+export const eventTimeRule: FieldRule = { kind: 'time', nullable: false };
+export const dateRule: FieldRule = { kind: 'date', nullable: false };
+export const priceRule: FieldRule = { kind: 'number', sign: 'positive', integer: false, nullable: false };
+export const optionalPriceRule: FieldRule = { ...priceRule, nullable: true };
+export const sizeRule: FieldRule = { kind: 'number', sign: 'nonnegative', integer: false, nullable: false };
+export const countRule: FieldRule = { kind: 'number', sign: 'nonnegative', integer: true, nullable: true };
+export const shortCodeRule: FieldRule = { kind: 'text', min: 0, max: 16, nullable: true };
+export const sourceRule: FieldRule = {
+  kind: 'text',
+  min: 1,
+  max: 32,
+  pattern: { source: '[a-z0-9][a-z0-9_-]{0,31}', message: 'source must be a lower-case name' },
+  nullable: false,
+};
+export const conditionsRule: FieldRule = { kind: 'list', maxItems: 16, itemMax: 8 };
+export const cashtagsRule: FieldRule = { kind: 'list', maxItems: 64, itemMax: 38, itemPattern: SYMBOL };
 
-/** Earliest event time any contract accepts. */
-export const EARLIEST_EVENT_AT = Date.UTC(1990, 0, 1);
-/** How far into the future an event time may be (clock skew between a feed and us). */
-export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
-
-/**
- * An instant as RFC 3339 text with an explicit offset and up to nanosecond digits.
- * Text keeps sub-millisecond precision that a JS Date would lose.
- */
-export const EventTime = z
-  .string()
-  .regex(ISO_UTC, 'timestamp must be RFC 3339 with an offset, e.g. 2024-03-04T14:30:00.123456Z')
-  .refine((s) => {
-    const ms = Date.parse(s.replace(' ', 'T'));
-    return Number.isFinite(ms) && ms >= EARLIEST_EVENT_AT;
-  }, 'timestamp is before 1990-01-01 or not a real date')
-  .refine(
-    (s) => Date.parse(s.replace(' ', 'T')) <= Date.now() + FUTURE_TOLERANCE_MS,
-    'timestamp is in the future',
-  );
-
-export const CalendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
-
-export const Price = z.number().positive('price must be > 0').finite();
-export const Size = z.number().nonnegative('size must be >= 0').finite();
-export const ShortCode = z.string().max(16);
-export const SourceName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'source must be a lower-case name');
-export const Conditions = z.array(z.string().max(8)).max(16);
+/** Optional free text of at most `max` characters. */
+export const textRule = (max: number, min = 0, nullable = true): FieldRule => ({
+  kind: 'text',
+  min,
+  max,
+  nullable,
+});

@@ -1,4 +1,5 @@
-export { BAR_INTERVALS, Bar, type BarInterval } from './bar.contract.js';
+export { BAR_INTERVALS, BAR_RECORD_RULES, Bar, type BarInterval } from './bar.contract.js';
+export { type ContractSql, contractSql } from './contract-sql.js';
 export {
   type ContractColumn,
   columnsOf,
@@ -8,10 +9,23 @@ export {
   type Dataset,
   type DatasetName,
   describeIssues,
+  EXTRA_COLUMN,
+  EXTRA_MAX_CHARS,
   isDatasetName,
 } from './datasets.js';
-export { EARLIEST_EVENT_AT, FUTURE_TOLERANCE_MS, SYMBOL_PATTERN } from './fields.js';
-export { Quote } from './quote.contract.js';
+export { SYMBOL_PATTERN } from './fields.js';
+export { compatibilityProblems, PUBLISHED_DIR, publishedJsonSchemas } from './published.js';
+export { QUOTE_RECORD_RULES, Quote } from './quote.contract.js';
+export {
+  EARLIEST_EVENT_AT,
+  type FieldRule,
+  FUTURE_TOLERANCE_MS,
+  ISO_INSTANT_SOURCE,
+  JSON_NUMBER_SOURCE,
+  MESSAGES,
+  type RecordRule,
+} from './rules.js';
 export { SentimentPost } from './sentiment-post.contract.js';
 export { ASSET_CLASSES, type AssetClass, SymbolRef } from './symbol-ref.contract.js';
 export { Trade } from './trade.contract.js';
+export { type Validation, validateRecord } from './validate.js';

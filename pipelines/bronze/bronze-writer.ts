@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DATASETS, type DatasetName, describeIssues } from '../../contracts/index.js';
+import { DATASETS, type DatasetName, validateRecord } from '../../contracts/index.js';
 import {
   bronzeColumns,
   type ColumnDef,
@@ -70,11 +70,12 @@ export async function writeBronzeBatch(
         );
         continue;
       }
-      const parsed = contract.schema.safeParse(record.value);
-      if (parsed.success) await good.write(JSON.stringify(parsed.data));
+      const checked = validateRecord(dataset, record.value);
+      if (checked.ok) await good.write(JSON.stringify(checked.row));
       else {
-        const reason = describeIssues(parsed.error);
-        await bad.write(quarantineLine(raw, reason, contract.contractVersion, options.source, record.line));
+        await bad.write(
+          quarantineLine(raw, checked.reason, contract.contractVersion, options.source, record.line),
+        );
       }
     }
     await good.close();

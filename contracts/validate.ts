@@ -1,0 +1,75 @@
+import type { z } from 'zod';
+import { DATASETS, type DatasetName, EXTRA_COLUMN, EXTRA_MAX_CHARS } from './datasets.js';
+import { MESSAGES } from './rules.js';
+
+/** The outcome of checking one record: the contract row (with `extra`), or the reason it was refused. */
+export type Validation = { ok: true; row: Record<string, unknown> } | { ok: false; reason: string };
+
+/**
+ * Check one value against a dataset's contract, per record (streams, in-memory values). Fields
+ * the contract does not know are kept as JSON text in `extra`; integers given for text id
+ * fields become their decimal text when exact. The reason names each failing field once (its
+ * first failed check) in column order, the same text the SQL path (contract-sql.ts) produces.
+ */
+export function validateRecord(dataset: DatasetName, value: unknown): Validation {
+  const contract = DATASETS[dataset];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: '(record): expected a JSON object' };
+  }
+  const input: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  const known = new Set(contract.columns.map((c) => c.name));
+  for (const [key, v] of Object.entries(value)) {
+    if (key !== EXTRA_COLUMN && known.has(key)) input[key] = v;
+    else extra[key] = v;
+  }
+  const pre: string[] = [];
+  for (const column of contract.columns) {
+    const v = input[column.name];
+    if (column.rule?.kind === 'text' && column.rule.fromInteger && typeof v === 'number') {
+      if (Number.isSafeInteger(v)) input[column.name] = String(v);
+      else pre.push(`${column.name}: ${MESSAGES.unsafeInteger}`);
+    }
+  }
+  const extraText = Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
+  const parsed = contract.schema.safeParse(input);
+  const reasons = parsed.success ? [] : firstIssuePerField(parsed.error);
+  const merged = mergeReasons(
+    contract.columns.map((c) => c.name),
+    pre,
+    reasons,
+  );
+  if (extraText !== null && extraText.length > EXTRA_MAX_CHARS) {
+    merged.push(`${EXTRA_COLUMN}: ${MESSAGES.maxLength(EXTRA_MAX_CHARS)}`);
+  }
+  if (merged.length > 0) return { ok: false, reason: merged.join('; ') };
+  return { ok: true, row: { ...(parsed.data as Record<string, unknown>), [EXTRA_COLUMN]: extraText } };
+}
+
+function firstIssuePerField(error: z.ZodError): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const issue of error.issues) {
+    const top = issue.path.length ? String(issue.path[0]) : '(record)';
+    if (seen.has(top)) continue;
+    seen.add(top);
+    out.push(`${top}: ${issue.message}`);
+  }
+  return out;
+}
+
+/** Pre-checks and schema reasons in column order, one per field. */
+function mergeReasons(order: string[], pre: string[], reasons: string[]): string[] {
+  const byField = new Map<string, string>();
+  for (const r of [...pre, ...reasons]) {
+    const key = r.slice(0, r.indexOf(':'));
+    if (!byField.has(key)) byField.set(key, r);
+  }
+  const out: string[] = [];
+  for (const name of order) {
+    const r = byField.get(name);
+    if (r) out.push(r);
+  }
+  for (const [key, r] of byField) if (!order.includes(key)) out.push(r);
+  return out;
+}
