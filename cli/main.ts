@@ -43,8 +43,12 @@ function action<A extends unknown[]>(load: () => Promise<Action<A>>) {
     const globals = command.optsWithGlobals() as GlobalOptions;
     const { createContext } = await import('./context.js');
     const ctx = createContext(globals);
-    const fn = await load();
-    process.exitCode = await fn(ctx, ...(args.slice(0, -1) as A));
+    try {
+      const fn = await load();
+      process.exitCode = await fn(ctx, ...(args.slice(0, -1) as A));
+    } finally {
+      await ctx.lake.close();
+    }
   };
 }
 
@@ -141,12 +145,16 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description(
-      'build silver and gold models in dependency order (in process; every run is a full refresh for now)',
+      'build silver and gold models in dependency order, incrementally: only partitions whose inputs changed since the last run are recomputed',
     )
-    .option('--select <models>', 'only these models, e.g. silver.trades,gold.fact_bars (repeatable)', collect)
-    .option('--from <date>', 'first partition (issue #5)')
-    .option('--to <date>', 'last partition (issue #5)')
-    .option('--full-refresh', 'rebuild every partition (what every run does today)')
+    .option(
+      '--select <selectors>',
+      "models to build: 'gold.fact_bars', '+gold.fact_bars' (with upstream), 'silver.trades+' (with downstream); comma-separated or repeated",
+      collect,
+    )
+    .option('--from <date>', 'first partition (YYYY-MM-DD) to rebuild')
+    .option('--to <date>', 'last partition (YYYY-MM-DD) to rebuild')
+    .option('--full-refresh', 'rebuild every partition (within --from/--to when given), changed or not')
     .option('--queue', 'run on BullMQ workers (issue #6)')
     .action(action(async () => (await import('./commands/run.js')).runCommand));
 
@@ -175,7 +183,7 @@ export function buildProgram(): Command {
         .default('table'),
     )
     .option('--out <file>', 'output file for --format parquet')
-    .option('--as-of <timestamp>', 'read every table as it was at this instant (time travel)')
+    .option('--as-of <snapshot>', 'time travel: a catalog snapshot id (see `snapshots`) or a timestamp')
     .action(action(async () => (await import('./commands/query.js')).queryCommand));
 
   program
@@ -196,7 +204,9 @@ export function buildProgram(): Command {
 
   program
     .command('models')
-    .description('list models with grain, upstream tables (from their SQL) and downstream models')
+    .description(
+      'list models with key, partitioning, incremental strategy, the tables their SQL reads, and upstream/downstream models (--json adds grain, columns and descriptions)',
+    )
     .action(action(async () => (await import('./commands/models.js')).modelsCommand));
 
   program
@@ -226,12 +236,22 @@ export function buildProgram(): Command {
 
   program
     .command('vacuum')
-    .description('remove files no snapshot references (not built yet: issue #3)')
-    .action(notBuilt('vacuum', 'issue #3'));
+    .description(
+      'expire old snapshots and remove data files no snapshot references (crashed writers, expired snapshots)',
+    )
+    .option(
+      '--older-than <duration>',
+      'only remove unreferenced files older than this (a writer may be committing)',
+      '1h',
+    )
+    .option('--retain <duration>', 'keep snapshots (time travel) for this long', '7d')
+    .action(action(async () => (await import('./commands/maintenance.js')).vacuumCommand));
   program
     .command('compact')
-    .description('merge small files (not built yet: issue #3)')
-    .action(notBuilt('compact', 'issue #3'));
+    .description('merge small files of each partition into one, without changing query results')
+    .argument('[table...]', 'tables to compact, e.g. bronze.trades (default: all)')
+    .option('--min-files <n>', 'compact partitions with at least this many files', int('--min-files'), 2)
+    .action(action(async () => (await import('./commands/maintenance.js')).compactCommand));
 
   return program;
 }

@@ -14,6 +14,23 @@ const ConfigSchema = z.object({
   lakeUrl: z.string().min(1).default('./lake'),
   /** Serving PostgreSQL; unset = embedded PGlite under the lake. */
   databaseUrl: PostgresUrl.optional(),
+  /**
+   * Catalog database: `sqlite:<path>` or `postgres://...`. Default: SQLite inside a local lake;
+   * the serving DATABASE_URL when the lake is on S3.
+   */
+  catalogUrl: z
+    .string()
+    .regex(/^(sqlite:|postgres(?:ql)?:\/\/)/, 'must be sqlite:<path> or postgres://...')
+    .optional(),
+  /** S3 endpoint for MinIO or another S3-compatible server (path-style addressing). */
+  s3Endpoint: z
+    .string()
+    .refine((s) => URL.canParse(s), 'is not a valid URL')
+    .optional(),
+  awsRegion: z.string().min(1).default('us-east-1'),
+  /** Local cache of S3 objects staged for DuckDB. */
+  cacheDir: z.string().min(1).optional(),
+  cacheMaxMb: z.coerce.number().int().min(16).default(8192),
   /** Redis for BullMQ. */
   redisUrl: z
     .string()
@@ -47,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   const raw = {
     lakeUrl: flags.lake ?? blankToUndefined(env.LAKE_URL),
     databaseUrl: blankToUndefined(env.DATABASE_URL),
+    catalogUrl: blankToUndefined(env.CATALOG_URL),
+    s3Endpoint: blankToUndefined(env.S3_ENDPOINT),
+    awsRegion: blankToUndefined(env.AWS_REGION),
+    cacheDir: blankToUndefined(env.LAKE_CACHE_DIR),
+    cacheMaxMb: blankToUndefined(env.LAKE_CACHE_MAX_MB),
     redisUrl: blankToUndefined(env.REDIS_URL),
     logLevel: flags.logLevel ?? blankToUndefined(env.LOG_LEVEL),
     json: flags.json,
@@ -57,6 +79,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     const envName: Record<string, string> = {
       lakeUrl: 'LAKE_URL / --lake',
       databaseUrl: 'DATABASE_URL',
+      catalogUrl: 'CATALOG_URL',
+      s3Endpoint: 'S3_ENDPOINT',
+      awsRegion: 'AWS_REGION',
+      cacheDir: 'LAKE_CACHE_DIR',
+      cacheMaxMb: 'LAKE_CACHE_MAX_MB',
       redisUrl: 'REDIS_URL',
       logLevel: 'LOG_LEVEL / --log-level',
       duckdbThreads: 'DUCKDB_THREADS',

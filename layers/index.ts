@@ -1,4 +1,5 @@
 export type {
+  AsOf,
   BatchRecord,
   Catalog,
   ColumnDef,
@@ -8,8 +9,10 @@ export type {
   SnapshotSummary,
   TableChange,
 } from './catalog/catalog.js';
-export { applyChange, checkSchemaEvolution, ManifestCatalog } from './catalog/manifest-catalog.js';
+export { checkSchemaEvolution } from './catalog/schema-evolution.js';
+export { crashPoint, SqlCatalog } from './catalog/sql-catalog.js';
 export { type Config, type ConfigFlags, LOG_LEVELS, type LogLevel, loadConfig, redactUrl } from './config.js';
+export { lakeTablesIn } from './duckdb/parse.js';
 export { LakeSession, type SessionOptions } from './duckdb/session.js';
 export { ident, literal, viewName } from './duckdb/sql.js';
 export {
@@ -21,7 +24,7 @@ export {
   StorageError,
   UsageError,
 } from './errors.js';
-export { type Lake, openLake } from './lake.js';
+export { EMBEDDED_CATALOG_FILE, type Lake, type LakeConfig, openLake } from './lake.js';
 export {
   BRONZE_LINEAGE_COLUMNS,
   bronzeColumns,
@@ -31,9 +34,17 @@ export {
 } from './lake-tables.js';
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from './logger.js';
 export {
+  type CompactResult,
+  compactTable,
+  type VacuumOptions,
+  type VacuumResult,
+  vacuum,
+} from './maintenance.js';
+export {
   isLayer,
   LAYERS,
   type Layer,
+  layerFolder,
   parseTableName,
   qualifiedName,
   REPORTS_PREFIX,
@@ -44,5 +55,6 @@ export {
 } from './names.js';
 export { readSqlFile, sqlDir, statementOf } from './sql-files.js';
 export { LocalObjectStore } from './storage/local-store.js';
-export type { ObjectStore } from './storage/object-store.js';
+export type { ObjectInfo, ObjectStore } from './storage/object-store.js';
+export { parseS3Url, S3ObjectStore, type S3StoreOptions } from './storage/s3-store.js';
 export { type WriteOptions, type WriteResult, writeTable } from './table-writer.js';

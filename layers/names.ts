@@ -69,11 +69,6 @@ export function dataFileKey(
   return `${tablePrefix(ref)}/${assertName('partition column', partitionColumn)}=${assertPartitionValue(partition)}/${file}`;
 }
 
-/** Catalog objects of a table: snapshots and the pointer to the current one. */
-export function catalogPrefix(ref: TableRef): string {
-  return `_catalog/${ref.layer}/${assertName('table', ref.name)}`;
-}
-
 export const STAGING_PREFIX = '_staging';
 export const REPORTS_PREFIX = '_reports';
 export const RUNS_PREFIX = '_runs';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { BatchRecord, CommitOperation, DataFile, Snapshot } from './catalog/catalog.js';
+import { crashPoint } from './catalog/sql-catalog.js';
 import type { LakeSession } from './duckdb/session.js';
 import { ident, literal } from './duckdb/sql.js';
 import { CommitError } from './errors.js';
@@ -13,6 +14,8 @@ export interface WriteOptions {
   partitionColumn: string | null;
   /** For overwrite_partitions: partitions to replace even when the query yields no rows for them. */
   partitions?: string[];
+  /** For rewrite_files: keys of the files the output replaces (compaction). */
+  removeKeys?: string[];
   batch?: Omit<BatchRecord, 'rows' | 'committedAt'>;
   /** Kept with the snapshot (see Snapshot.properties). */
   properties?: Record<string, unknown>;
@@ -55,18 +58,23 @@ export async function writeTable(
     const partitionOptions = partitionColumn
       ? `, PARTITION_BY (${ident(partitionColumn)}), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part_{uuid}'`
       : '';
-    const stats = await session.all<CopyStat>(
+    // describe() above already staged the views `sql` reads.
+    const reader = await session.connection.runAndReadAll(
       `COPY (${sql}) TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd${partitionOptions}, RETURN_STATS true)`,
     );
+    const stats = reader.getRowObjectsJson() as unknown as CopyStat[];
+    crashPoint('after-staging');
     const files: DataFile[] = [];
     for (const stat of stats) {
       const rows = Number(stat.count);
       if (rows === 0) continue;
       const partition = partitionColumn ? partitionValueOf(stat.filename, partitionColumn) : null;
       const key = dataFileKey(ref, partitionColumn, partition, basename(stat.filename));
-      const { bytes } = await store.putFile(key, stat.filename);
-      files.push({ key, partition, rows, bytes });
+      const { bytes, etag } = await store.putFile(key, stat.filename);
+      files.push({ key, partition, rows, bytes, etag });
+      crashPoint('after-first-upload');
     }
+    crashPoint('before-commit');
     const rows = files.reduce((n, f) => n + f.rows, 0);
     const batch = options.batch
       ? { ...options.batch, rows, committedAt: new Date().toISOString() }
@@ -77,6 +85,7 @@ export async function writeTable(
       partitionColumn,
       files,
       ...(options.partitions ? { partitions: options.partitions } : {}),
+      ...(options.removeKeys ? { removeKeys: options.removeKeys } : {}),
       ...(batch ? { batch } : {}),
       ...(options.properties ? { properties: options.properties } : {}),
     });

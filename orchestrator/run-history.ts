@@ -16,11 +16,11 @@ export interface RunRecord {
 
 /** Run history as one JSON object per run under `_runs/` (moves to the catalog with the orchestrator issue). */
 export async function saveRun(store: ObjectStore, run: RunRecord): Promise<void> {
-  await store.writeTextAtomic(`${RUNS_PREFIX}/${run.runId}.json`, JSON.stringify(run, null, 2));
+  await store.writeText(`${RUNS_PREFIX}/${run.runId}.json`, JSON.stringify(run, null, 2));
 }
 
 export async function listRuns(store: ObjectStore): Promise<RunRecord[]> {
-  const keys = (await store.list(RUNS_PREFIX)).filter((k) => k.endsWith('.json'));
+  const keys = (await store.list(RUNS_PREFIX)).map((o) => o.key).filter((k) => k.endsWith('.json'));
   const runs: RunRecord[] = [];
   for (const key of keys) {
     const text = await store.readText(key);

@@ -11,8 +11,8 @@ export async function saveReport(store: ObjectStore, report: QualityReport): Pro
   for (const format of REPORT_FORMATS) {
     const text = renderReport(report, format);
     const key = `${REPORTS_PREFIX}/dq-${stamp}.${format}`;
-    await store.writeTextAtomic(key, text);
-    await store.writeTextAtomic(`${REPORTS_PREFIX}/latest.${format}`, text);
+    await store.writeText(key, text);
+    await store.writeText(`${REPORTS_PREFIX}/latest.${format}`, text);
     keys.push(key);
   }
   return { keys };

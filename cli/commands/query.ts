@@ -1,4 +1,4 @@
-import { LakeSession, literal, UsageError } from '../../layers/index.js';
+import { type AsOf, LakeSession, literal, UsageError } from '../../layers/index.js';
 import { type CommandContext, out } from '../context.js';
 import { renderCsv, renderTable } from '../format.js';
 
@@ -11,12 +11,14 @@ export interface QueryFlags {
   out?: string;
 }
 
-/** Parse `--as-of`: an ISO timestamp (snapshot ids per table come with the catalog issue). */
-export function parseAsOf(value: string | undefined): Date | undefined {
+/** Parse `--as-of`: a catalog snapshot id (an integer) or a timestamp. */
+export function parseAsOf(value: string | undefined): AsOf | undefined {
   if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
   const ms = Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new UsageError(`--as-of must be a timestamp like 2024-03-04T15:00:00Z: ${value}`);
+  if (Number.isNaN(ms)) {
+    throw new UsageError(`--as-of must be a snapshot id or a timestamp like 2024-03-04T15:00:00Z: ${value}`);
+  }
   return new Date(ms);
 }
 
@@ -34,10 +36,14 @@ export async function queryCommand(ctx: CommandContext, sql: string, flags: Quer
   try {
     const statement = sql.trim().replace(/;\s*$/, '');
     if (format === 'parquet') {
-      await session.run(`COPY (${statement}) TO ${literal(flags.out!)} (FORMAT parquet, COMPRESSION zstd)`);
+      await session.ensureViewsFor(statement);
+      await session.connection.run(
+        `COPY (${statement}) TO ${literal(flags.out!)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
       out(`wrote ${flags.out}`);
       return 0;
     }
+    await session.ensureViewsFor(statement);
     const reader = await session.connection.runAndReadAll(statement);
     const columns = reader.columnNames();
     const rows = reader.getRowObjectsJson() as Record<string, unknown>[];

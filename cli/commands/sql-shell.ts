@@ -33,6 +33,7 @@ export async function sqlShellCommand(ctx: CommandContext): Promise<number> {
       const statement = buffer;
       buffer = '';
       try {
+        await session.ensureViewsFor(statement);
         const reader = await session.connection.runAndReadAll(statement);
         const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
         if (reader.columnNames().length > 0) out(renderTable(rows, reader.columnNames()));

@@ -22,7 +22,10 @@ export async function tablesCommand(ctx: CommandContext): Promise<number> {
   if (ctx.config.json) out(JSON.stringify(rows, null, 2));
   else if (rows.length === 0)
     out(`no tables yet in ${ctx.lake.store.displayUrl}: run \`marketlake demo\` first`);
-  else out(renderTable(rows));
+  else {
+    out(renderTable(rows));
+    out(`catalog: ${ctx.lake.catalog.description}`);
+  }
   return 0;
 }
 

@@ -13,6 +13,8 @@ export interface DataFile {
   partition: string | null;
   rows: number;
   bytes: number;
+  /** ETag from the object store (S3), used to key the local read cache. */
+  etag?: string | null;
 }
 
 /** One ingested batch: lets a re-ingest of the same content be a no-op. */
@@ -27,18 +29,26 @@ export interface BatchRecord {
 export interface Snapshot {
   layer: TableRef['layer'];
   table: string;
+  /** Version of this table (1, 2, ...). */
   version: number;
+  /** Catalog-wide snapshot id: increases with every commit to any table (`--as-of <id>`). */
+  snapshotId: number;
   committedAt: string;
   operation: CommitOperation;
   columns: ColumnDef[];
   partitionColumn: string | null;
   files: DataFile[];
-  batches: BatchRecord[];
   /** Free-form facts a writer keeps with the snapshot, e.g. the input snapshot versions a model read. */
   properties?: Record<string, unknown>;
 }
 
-export type CommitOperation = 'append' | 'overwrite_partitions' | 'replace';
+/**
+ * - append: add files.
+ * - overwrite_partitions: replace every file of the named partitions.
+ * - replace: replace the whole table.
+ * - rewrite_files: replace exactly `removeKeys` (compaction); fails if any is no longer current.
+ */
+export type CommitOperation = 'append' | 'overwrite_partitions' | 'replace' | 'rewrite_files';
 
 export interface TableChange {
   operation: CommitOperation;
@@ -47,6 +57,8 @@ export interface TableChange {
   files: DataFile[];
   /** For `overwrite_partitions`: the partitions replaced (even those that end up empty). */
   partitions?: string[];
+  /** For `rewrite_files`: keys of the files the new ones replace. */
+  removeKeys?: string[];
   batch?: BatchRecord;
   /** Stored with the new snapshot (replaces the previous snapshot's properties). */
   properties?: Record<string, unknown>;
@@ -54,23 +66,37 @@ export interface TableChange {
 
 export interface SnapshotSummary {
   version: number;
+  snapshotId: number;
   committedAt: string;
   operation: CommitOperation;
   files: number;
   rows: number;
 }
 
+/** Read a table as of an instant or a catalog-wide snapshot id. */
+export type AsOf = Date | number;
+
 /**
  * The table catalog: which data files make up each table at each snapshot.
- * A commit is atomic: readers see the previous snapshot or the new one, never a mix.
+ * A commit is one transaction: readers see the previous snapshot or the new one, never a mix.
  */
 export interface Catalog {
+  /** Printable description (no secrets). */
+  readonly description: string;
   listTables(): Promise<TableRef[]>;
-  /** The current snapshot, or the last one committed at or before `asOf`. */
-  snapshot(ref: TableRef, asOf?: Date): Promise<Snapshot | undefined>;
+  /** The current snapshot, or the last one at or before `asOf`. */
+  snapshot(ref: TableRef, asOf?: AsOf): Promise<Snapshot | undefined>;
   /** One exact version of a table, or undefined if it does not exist. */
   snapshotVersion(ref: TableRef, version: number): Promise<Snapshot | undefined>;
   history(ref: TableRef): Promise<SnapshotSummary[]>;
   commit(ref: TableRef, change: TableChange): Promise<Snapshot>;
   findBatch(ref: TableRef, contentHash: string): Promise<BatchRecord | undefined>;
+  /** Keys of every data file any retained snapshot references (vacuum keeps these). */
+  referencedKeys(): Promise<Set<string>>;
+  /**
+   * Forget snapshots committed before `before` (the current one of each table stays) and return the
+   * keys of files no remaining snapshot can see, for deletion.
+   */
+  expireSnapshots(before: Date): Promise<string[]>;
+  close(): Promise<void>;
 }

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { StorageError } from '../errors.js';
 import { STAGING_PREFIX } from '../names.js';
-import type { ObjectStore } from './object-store.js';
+import type { ObjectInfo, ObjectStore } from './object-store.js';
 
 /** The lake as a folder on local disk. Renames within one file system are atomic. */
 export class LocalObjectStore implements ObjectStore {
   readonly root: string;
   readonly displayUrl: string;
+  readonly isLocal = true;
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -25,16 +26,17 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async createStagingDir(): Promise<string> {
+    // Inside the lake so the final move is a rename on the same file system.
     const dir = this.pathOf(`${STAGING_PREFIX}/${randomUUID()}`);
     await mkdir(dir, { recursive: true });
     return dir;
   }
 
-  async putFile(key: string, localPath: string): Promise<{ bytes: number }> {
+  async putFile(key: string, localPath: string): Promise<{ bytes: number; etag: string | null }> {
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
     await rename(localPath, target);
-    return { bytes: (await stat(target)).size };
+    return { bytes: (await stat(target)).size, etag: null };
   }
 
   async localPathForRead(key: string): Promise<string> {
@@ -50,7 +52,7 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  async writeTextAtomic(key: string, text: string): Promise<void> {
+  async writeText(key: string, text: string): Promise<void> {
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
     const tmp = `${target}.tmp-${randomUUID()}`;
@@ -64,36 +66,31 @@ export class LocalObjectStore implements ObjectStore {
     await rename(tmp, target);
   }
 
-  async writeTextIfAbsent(key: string, text: string): Promise<boolean> {
-    const target = this.pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
-    // Write aside, then hard-link: link() is atomic and fails if the name exists, so a reader
-    // never sees a half-written object and two writers cannot both win.
-    const tmp = `${target}.tmp-${randomUUID()}`;
-    await writeFile(tmp, text, { flush: true });
-    try {
-      await link(tmp, target);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw new StorageError(`cannot create ${key}`, { cause: err });
-    } finally {
-      await rm(tmp, { force: true });
-    }
-  }
-
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string): Promise<ObjectInfo[]> {
     const base = this.pathOf(prefix);
+    let entries: import('node:fs').Dirent[];
     try {
-      const entries = await readdir(base, { recursive: true, withFileTypes: true });
-      return entries
-        .filter((e) => e.isFile())
-        .map((e) => relative(this.root, join(e.parentPath, e.name)).split(sep).join('/'))
-        .sort();
+      entries = await readdir(base, { recursive: true, withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw new StorageError(`cannot list ${prefix}`, { cause: err });
     }
+    const out: ObjectInfo[] = [];
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const full = join(e.parentPath, e.name);
+      try {
+        const s = await stat(full);
+        out.push({
+          key: relative(this.root, full).split(sep).join('/'),
+          size: s.size,
+          lastModified: s.mtime,
+        });
+      } catch {
+        // Removed while listing.
+      }
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async delete(key: string): Promise<void> {

@@ -8,5 +8,13 @@ export async function tempLake(
   prefix = 'marketlake-test-',
 ): Promise<{ dir: string; lake: Lake; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, lake: openLake({ lakeUrl: dir }), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const lake = openLake({ lakeUrl: dir });
+  return {
+    dir,
+    lake,
+    cleanup: async () => {
+      await lake.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  applyChange,
   CommitError,
   type DataFile,
   parseTableName,
@@ -18,41 +17,75 @@ const cols = [
 ];
 const file = (key: string, partition: string, rows = 1): DataFile => ({ key, partition, rows, bytes: 10 });
 
-describe('applyChange', () => {
-  it('overwrite_partitions replaces only the named partitions, including emptied ones', () => {
-    let snap = applyChange(ref, undefined, {
+describe('SqlCatalog commits', () => {
+  let cleanup: (() => Promise<void>) | undefined;
+  afterEach(async () => cleanup?.());
+
+  it('overwrite_partitions replaces only the named partitions, including emptied ones', async () => {
+    const t = await tempLake();
+    cleanup = t.cleanup;
+    const base = { columns: cols, partitionColumn: 'dt' };
+    await t.lake.catalog.commit(ref, {
+      ...base,
       operation: 'append',
-      columns: cols,
-      partitionColumn: 'dt',
       files: [file('a', '2024-03-04'), file('b', '2024-03-05'), file('c', '2024-03-06')],
     });
-    snap = applyChange(ref, snap, {
+    const snap = await t.lake.catalog.commit(ref, {
+      ...base,
       operation: 'overwrite_partitions',
-      columns: cols,
-      partitionColumn: 'dt',
       files: [file('d', '2024-03-04')],
       partitions: ['2024-03-04', '2024-03-05'],
     });
     expect(snap.version).toBe(2);
     expect(snap.files.map((f) => f.key).sort()).toEqual(['c', 'd']);
+    expect((await t.lake.catalog.snapshotVersion(ref, 1))?.files.map((f) => f.key)).toEqual(['a', 'b', 'c']);
   });
 
-  it('refuses an incompatible type change and accepts a new column', () => {
-    const snap = applyChange(ref, undefined, {
+  it('rewrite_files replaces exactly its files and refuses files that are gone', async () => {
+    const t = await tempLake();
+    cleanup = t.cleanup;
+    const base = { columns: cols, partitionColumn: 'dt' };
+    await t.lake.catalog.commit(ref, {
+      ...base,
+      operation: 'append',
+      files: [file('a', 'p'), file('b', 'p')],
+    });
+    await t.lake.catalog.commit(ref, { ...base, operation: 'append', files: [file('c', 'p')] });
+    const merged = await t.lake.catalog.commit(ref, {
+      ...base,
+      operation: 'rewrite_files',
+      files: [file('ab', 'p', 2)],
+      removeKeys: ['a', 'b'],
+    });
+    expect(merged.files.map((f) => f.key).sort()).toEqual(['ab', 'c']);
+    await expect(
+      t.lake.catalog.commit(ref, {
+        ...base,
+        operation: 'rewrite_files',
+        files: [file('x', 'p')],
+        removeKeys: ['a'],
+      }),
+    ).rejects.toBeInstanceOf(CommitError);
+  });
+
+  it('refuses an incompatible type change and accepts a new column', async () => {
+    const t = await tempLake();
+    cleanup = t.cleanup;
+    await t.lake.catalog.commit(ref, {
       operation: 'append',
       columns: cols,
       partitionColumn: 'dt',
       files: [],
     });
-    expect(() =>
-      applyChange(ref, snap, {
+    await expect(
+      t.lake.catalog.commit(ref, {
         operation: 'append',
         columns: [{ name: 'symbol', type: 'BIGINT' }, cols[1]!],
         partitionColumn: 'dt',
         files: [],
       }),
-    ).toThrow(CommitError);
-    const grown = applyChange(ref, snap, {
+    ).rejects.toBeInstanceOf(CommitError);
+    const grown = await t.lake.catalog.commit(ref, {
       operation: 'append',
       columns: [...cols, { name: 'venue', type: 'VARCHAR' }],
       partitionColumn: 'dt',
@@ -62,7 +95,7 @@ describe('applyChange', () => {
   });
 });
 
-describe('ManifestCatalog', () => {
+describe('SqlCatalog history', () => {
   let cleanup: (() => Promise<void>) | undefined;
   afterEach(async () => cleanup?.());
 

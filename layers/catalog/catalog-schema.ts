@@ -1,0 +1,116 @@
+import type { ColumnDefinitionBuilder, Generated, Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+
+/** Tables of the catalog (DuckLake-like: tables, snapshots, data files with visibility ranges). */
+export interface CatalogDatabase {
+  ml_tables: {
+    table_id: Generated<number>;
+    layer: string;
+    name: string;
+    partition_column: string | null;
+    created_at: string;
+    /** Bumped by every commit: the UPDATE takes the table's write lock. */
+    commit_count: number;
+  };
+  ml_snapshots: {
+    snapshot_id: Generated<number>;
+    table_id: number;
+    version: number;
+    committed_at: string;
+    operation: string;
+    columns: string;
+    properties: string | null;
+  };
+  ml_files: {
+    file_id: Generated<number>;
+    table_id: number;
+    key: string;
+    partition: string | null;
+    rows: number | string;
+    bytes: number | string;
+    etag: string | null;
+    /** First table version that sees the file. */
+    begin_version: number;
+    /** First table version that no longer sees it; null while current. */
+    end_version: number | null;
+  };
+  ml_batches: {
+    table_id: number;
+    batch_id: string;
+    content_hash: string;
+    rows: number | string;
+    source: string;
+    committed_at: string;
+    version: number;
+  };
+}
+
+export type CatalogDialect = 'sqlite' | 'postgres';
+
+/** Append-only migrations: never edit one that shipped; add the next. */
+export function catalogMigrations(dialect: CatalogDialect): MigrationProvider {
+  const id = dialect === 'postgres' ? 'bigserial' : 'integer';
+  const auto = (c: ColumnDefinitionBuilder) =>
+    dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement();
+  const migrations: Record<string, Migration> = {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('ml_tables')
+          .addColumn('table_id', id, auto)
+          .addColumn('layer', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('partition_column', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('commit_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .addUniqueConstraint('ml_tables_layer_name', ['layer', 'name'])
+          .execute();
+        await db.schema
+          .createTable('ml_snapshots')
+          .addColumn('snapshot_id', id, auto)
+          .addColumn('table_id', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('committed_at', 'text', (c) => c.notNull())
+          .addColumn('operation', 'text', (c) => c.notNull())
+          .addColumn('columns', 'text', (c) => c.notNull())
+          .addColumn('properties', 'text')
+          .addUniqueConstraint('ml_snapshots_table_version', ['table_id', 'version'])
+          .execute();
+        await db.schema
+          .createTable('ml_files')
+          .addColumn('file_id', id, auto)
+          .addColumn('table_id', 'integer', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('partition', 'text')
+          .addColumn('rows', 'bigint', (c) => c.notNull())
+          .addColumn('bytes', 'bigint', (c) => c.notNull())
+          .addColumn('etag', 'text')
+          .addColumn('begin_version', 'integer', (c) => c.notNull())
+          .addColumn('end_version', 'integer')
+          .execute();
+        await db.schema
+          .createIndex('ml_files_visible')
+          .on('ml_files')
+          .columns(['table_id', 'end_version'])
+          .execute();
+        await db.schema.createIndex('ml_files_key').on('ml_files').column('key').execute();
+        await db.schema
+          .createTable('ml_batches')
+          .addColumn('table_id', 'integer', (c) => c.notNull())
+          .addColumn('batch_id', 'text', (c) => c.notNull())
+          .addColumn('content_hash', 'text', (c) => c.notNull())
+          .addColumn('rows', 'bigint', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('committed_at', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('ml_batches_hash')
+          .on('ml_batches')
+          .columns(['table_id', 'content_hash'])
+          .execute();
+      },
+    },
+  };
+  return { getMigrations: async () => migrations };
+}

@@ -1,0 +1,49 @@
+import type { TableRef } from '../names.js';
+import type { AsOf, Catalog, TableChange } from './catalog.js';
+import { SqlCatalog } from './sql-catalog.js';
+
+/** Opens (and migrates) the SQL catalog on first use, so opening a lake stays synchronous and cheap. */
+export class LazyCatalog implements Catalog {
+  private opened: Promise<SqlCatalog> | undefined;
+
+  constructor(
+    private readonly url: string,
+    readonly description: string,
+  ) {}
+
+  private get(): Promise<SqlCatalog> {
+    this.opened ??= SqlCatalog.open(this.url);
+    return this.opened;
+  }
+
+  async listTables() {
+    return (await this.get()).listTables();
+  }
+  async snapshot(ref: TableRef, asOf?: AsOf) {
+    return (await this.get()).snapshot(ref, asOf);
+  }
+  async snapshotVersion(ref: TableRef, version: number) {
+    return (await this.get()).snapshotVersion(ref, version);
+  }
+  async history(ref: TableRef) {
+    return (await this.get()).history(ref);
+  }
+  async commit(ref: TableRef, change: TableChange) {
+    return (await this.get()).commit(ref, change);
+  }
+  async findBatch(ref: TableRef, contentHash: string) {
+    return (await this.get()).findBatch(ref, contentHash);
+  }
+  async referencedKeys() {
+    return (await this.get()).referencedKeys();
+  }
+  async expireSnapshots(before: Date) {
+    return (await this.get()).expireSnapshots(before);
+  }
+  async close(): Promise<void> {
+    if (!this.opened) return;
+    const catalog = await this.opened.catch(() => undefined);
+    this.opened = undefined;
+    await catalog?.close();
+  }
+}

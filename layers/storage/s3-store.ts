@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { StorageError } from '../errors.js';
+import { FileCache } from './file-cache.js';
+import type { ObjectInfo, ObjectStore } from './object-store.js';
+
+export interface S3StoreOptions {
+  /** `s3://bucket/prefix` */
+  url: string;
+  /** Custom endpoint (MinIO, s3rver); implies path-style addressing. */
+  endpoint?: string;
+  region?: string;
+  /** Explicit credentials; default: the SDK's chain (AWS_ACCESS_KEY_ID, profiles, roles). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  cacheDir?: string;
+  cacheMaxBytes?: number;
+  /** Files above this size go up as multipart uploads. */
+  multipartThreshold?: number;
+}
+
+const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
+
+/** Parse `s3://bucket/prefix` into its bucket and key prefix (no leading or trailing slash). */
+export function parseS3Url(url: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!m?.[1]) throw new StorageError(`not an s3://bucket/prefix URL: ${url}`, { permanent: true });
+  const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+  if (prefix.split('/').some((p) => p === '..' || p === '.')) {
+    throw new StorageError(`invalid S3 prefix: ${prefix}`, { permanent: true });
+  }
+  return { bucket: m[1], prefix };
+}
+
+function isMissing(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    err instanceof NoSuchKey ||
+    err instanceof NotFound ||
+    e?.name === 'NotFound' ||
+    e?.$metadata?.httpStatusCode === 404
+  );
+}
+
+/**
+ * The lake in an S3 bucket. Writes: DuckDB writes into a local staging folder, files go up through
+ * the SDK (multipart past 16 MiB) and are checked by size. Reads: objects are staged into a bounded
+ * local cache keyed by key and ETag. The SDK retries throttling and 5xx with exponential backoff.
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly displayUrl: string;
+  readonly isLocal = false;
+  readonly bucket: string;
+  readonly prefix: string;
+  private readonly client: S3Client;
+  private readonly cache: FileCache;
+  private readonly multipartThreshold: number;
+
+  constructor(options: S3StoreOptions) {
+    const { bucket, prefix } = parseS3Url(options.url);
+    this.bucket = bucket;
+    this.prefix = prefix;
+    this.displayUrl = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
+    this.client = new S3Client({
+      region: options.region ?? 'us-east-1',
+      ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      // Without these, streamed bodies go up aws-chunked; some S3-compatible servers store the framing.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 6,
+      retryMode: 'standard',
+    });
+    this.cache = new FileCache(
+      options.cacheDir ?? join(tmpdir(), 'marketlake-s3-cache'),
+      options.cacheMaxBytes ?? 8 * 1024 ** 3,
+    );
+    this.multipartThreshold = options.multipartThreshold ?? MULTIPART_THRESHOLD;
+  }
+
+  private objectKey(key: string): string {
+    if (key.split('/').some((p) => p === '..' || p === '.' || p === '') || key.startsWith('/')) {
+      throw new StorageError(`key escapes the lake: ${key}`, { permanent: true });
+    }
+    return this.prefix ? `${this.prefix}/${key}` : key;
+  }
+
+  async createStagingDir(): Promise<string> {
+    await mkdir(join(tmpdir(), 'marketlake-staging'), { recursive: true });
+    return mkdtemp(join(tmpdir(), 'marketlake-staging', 'w-'));
+  }
+
+  async putFile(key: string, localPath: string): Promise<{ bytes: number; etag: string | null }> {
+    const Key = this.objectKey(key);
+    const { size } = await stat(localPath);
+    try {
+      if (size > this.multipartThreshold) {
+        const upload = new Upload({
+          client: this.client,
+          params: { Bucket: this.bucket, Key, Body: (await import('node:fs')).createReadStream(localPath) },
+          partSize: this.multipartThreshold,
+          queueSize: 2,
+        });
+        await upload.done();
+      } else {
+        await this.client.send(
+          new PutObjectCommand({ Bucket: this.bucket, Key, Body: await readFile(localPath) }),
+        );
+      }
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      if (head.ContentLength !== size) {
+        throw new StorageError(`upload of ${key} stored ${head.ContentLength} bytes, expected ${size}`, {
+          permanent: true,
+        });
+      }
+      await rm(localPath, { force: true });
+      return { bytes: size, etag: head.ETag ?? null };
+    } catch (err) {
+      if (err instanceof StorageError) throw err;
+      throw new StorageError(`cannot upload ${key} to ${this.displayUrl}`, { cause: err });
+    }
+  }
+
+  async localPathForRead(key: string, etag?: string | null): Promise<string> {
+    const Key = this.objectKey(key);
+    let tag = etag ?? undefined;
+    if (!tag) {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      tag = head.ETag ?? 'none';
+    }
+    const path = this.cache.pathFor(Key, tag);
+    const hit = await this.cache.hit(path);
+    if (hit) return hit;
+    await this.cache.ensureDir();
+    const tmp = `${path}.tmp-${randomUUID()}`;
+    try {
+      const got = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key, IfMatch: tag }));
+      await pipeline(got.Body as Readable, createWriteStream(tmp));
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw new StorageError(`cannot stage ${key} from ${this.displayUrl}`, { cause: err });
+    }
+    await this.cache.added(path);
+    return path;
+  }
+
+  async readText(key: string): Promise<string | undefined> {
+    try {
+      const got = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
+      );
+      return await got.Body!.transformToString('utf8');
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw new StorageError(`cannot read ${key}`, { cause: err });
+    }
+  }
+
+  async writeText(key: string, text: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          Body: Buffer.from(text, 'utf8'),
+        }),
+      );
+    } catch (err) {
+      throw new StorageError(`cannot write ${key}`, { cause: err });
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const full = prefix ? `${this.objectKey(prefix)}/` : this.prefix ? `${this.prefix}/` : '';
+    const strip = this.prefix ? this.prefix.length + 1 : 0;
+    const out: ObjectInfo[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        out.push({ key: o.Key.slice(strip), size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+    } catch (err) {
+      if (!isMissing(err)) throw new StorageError(`cannot delete ${key}`, { cause: err });
+    }
+  }
+
+  /** Release the SDK's sockets. */
+  close(): void {
+    this.client.destroy();
+  }
+}
