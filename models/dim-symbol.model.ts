@@ -1,6 +1,6 @@
 import { tableRef } from '../layers/index.js';
 import { notNull, uniqueKey } from './checks.js';
-import type { ModelDefinition } from './model.js';
+import { FULL_REFRESH, type ModelDefinition } from './model.js';
 
 const ref = { ...tableRef('gold', 'dim_symbol'), layer: 'gold' as const };
 
@@ -10,7 +10,7 @@ export const dimSymbol: ModelDefinition = {
   grain: 'one row per symbol per version',
   uniqueKey: ['symbol_key'],
   partitionColumn: null,
-  incremental: 'full_refresh',
+  incremental: FULL_REFRESH,
   columns: [
     { name: 'symbol_key', description: 'Surrogate key: stable hash of symbol and valid_from' },
     { name: 'symbol', description: 'Ticker or pair' },

@@ -1,17 +1,17 @@
 import { tableRef } from '../layers/index.js';
 import { notNull, rowRule, uniqueKey } from './checks.js';
-import type { ModelDefinition } from './model.js';
+import { byPartition, type ModelDefinition } from './model.js';
 
 const ref = { ...tableRef('gold', 'fact_bars'), layer: 'gold' as const };
 
 export const factBars: ModelDefinition = {
   ref,
   description:
-    'OHLCV bars with VWAP and trade count at 1m, 5m, 15m, 1h (all trades) and 1d (regular session)',
+    'OHLCV bars with VWAP and trade count at 1m, 5m, 15m, 1h (all trades) and 1d (regular session); vendor bars where a symbol has no trades',
   grain: 'one row per symbol per interval per bar_start_at',
   uniqueKey: ['symbol', 'interval', 'bar_start_at'],
   partitionColumn: 'session_date',
-  incremental: 'full_refresh',
+  incremental: byPartition(0, 1),
   columns: [
     { name: 'symbol', description: 'Ticker or pair' },
     { name: 'symbol_key', description: 'dim_symbol version valid on the session date' },
@@ -43,6 +43,11 @@ export const factBars: ModelDefinition = {
       'vwap IS NULL OR vwap BETWEEN low * (1 - 1e-9) AND high * (1 + 1e-9)',
       'VWAP lies between low and high',
     ),
-    rowRule(ref, 'positive_trade_count', 'trade_count > 0', 'every bar has at least one trade'),
+    rowRule(
+      ref,
+      'positive_trade_count',
+      'trade_count IS NULL OR trade_count > 0',
+      'every bar has at least one trade (null only for vendor bars without a count)',
+    ),
   ],
 };

@@ -1,4 +1,4 @@
-import type { Layer, TableRef } from '../layers/index.js';
+import type { LakeSession, Layer, TableRef } from '../layers/index.js';
 
 export type Severity = 'error' | 'warn';
 
@@ -17,6 +17,32 @@ export interface ModelColumn {
 }
 
 /**
+ * How a run rebuilds a table.
+ * - `full_refresh`: the whole table is replaced when any input changed (small dimensions).
+ * - `partitions`: only the partitions whose inputs changed are recomputed, each overwritten
+ *   atomically. Output partition `p` reads input partitions `[p - lookbackDays, p + lookaheadDays]`
+ *   (trailing windows look back; a New York session spills into the next UTC day, so it looks
+ *   ahead); conversely a changed input partition `d` invalidates outputs
+ *   `[d - lookaheadDays, d + lookbackDays]`. Partition values are dates (`YYYY-MM-DD`).
+ *   The SQL reads only `[getvariable('input_from'), getvariable('input_to')]` of its partitioned
+ *   inputs; the runner sets both (to the whole range on a full refresh).
+ */
+export type IncrementalStrategy =
+  | { kind: 'full_refresh' }
+  | { kind: 'partitions'; lookbackDays: number; lookaheadDays: number };
+
+/**
+ * A TypeScript step for what DuckDB cannot do (e.g. scoring text with an npm package). It gets the
+ * rows of the model's SQL (already limited to the input range) in a temporary table and returns
+ * the SELECT whose rows become the model's output.
+ */
+export interface ModelStep {
+  /** What the step does, e.g. `vader-sentiment 1.1.3 compound score`. */
+  describe(): string;
+  run(session: LakeSession, inputSql: string): Promise<{ sql: string; cleanup(): Promise<void> }>;
+}
+
+/**
  * One silver or gold table: what it holds and how it is built. Its SQL is `sql/<layer>/<table>.sql`;
  * its upstream tables are read from that SQL, never listed by hand.
  */
@@ -28,10 +54,11 @@ export interface ModelDefinition {
   uniqueKey: readonly string[];
   /** Partition column, or null for a small unpartitioned table. */
   partitionColumn: string | null;
-  /** How a run rebuilds the table. Partition-incremental runs come with the transforms issue. */
-  incremental: 'full_refresh';
+  incremental: IncrementalStrategy;
   columns: readonly ModelColumn[];
   checks: readonly ModelCheck[];
+  /** Optional TypeScript step between the SQL and the table (see ModelStep). */
+  step?: ModelStep;
 }
 
 /** `silver.trades` */
@@ -42,4 +69,12 @@ export function modelName(model: Pick<ModelDefinition, 'ref'>): string {
 /** Path of the model's SQL relative to the `sql/` folder. */
 export function modelSqlPath(model: Pick<ModelDefinition, 'ref'>): string {
   return `${model.ref.layer}/${model.ref.name}.sql`;
+}
+
+/** Incremental strategy of a small table rebuilt whole. */
+export const FULL_REFRESH: IncrementalStrategy = Object.freeze({ kind: 'full_refresh' });
+
+/** Partition-incremental strategy with the given input window in days. */
+export function byPartition(lookbackDays = 0, lookaheadDays = 0): IncrementalStrategy {
+  return Object.freeze({ kind: 'partitions', lookbackDays, lookaheadDays });
 }

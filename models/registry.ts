@@ -1,7 +1,15 @@
 import { dimDate } from './dim-date.model.js';
 import { dimSymbol } from './dim-symbol.model.js';
+import { factAlerts } from './fact-alerts.model.js';
 import { factBars } from './fact-bars.model.js';
+import { factDailyMarket } from './fact-daily-market.model.js';
+import { factDailySentiment } from './fact-daily-sentiment.model.js';
+import { factSentimentVolatility } from './fact-sentiment-volatility.model.js';
 import type { ModelDefinition } from './model.js';
+import { silverBars } from './silver-bars.model.js';
+import { silverQuotes } from './silver-quotes.model.js';
+import { silverSentimentPosts } from './silver-sentiment-posts.model.js';
+import { silverSentimentScores } from './silver-sentiment-scores.model.js';
 import { silverSymbolRefs } from './silver-symbol-refs.model.js';
 import { silverTrades } from './silver-trades.model.js';
 
@@ -9,7 +17,15 @@ import { silverTrades } from './silver-trades.model.js';
 export const MODELS: readonly ModelDefinition[] = Object.freeze([
   silverSymbolRefs,
   silverTrades,
+  silverQuotes,
+  silverBars,
+  silverSentimentScores,
+  silverSentimentPosts,
   dimSymbol,
   dimDate,
   factBars,
+  factDailyMarket,
+  factDailySentiment,
+  factSentimentVolatility,
+  factAlerts,
 ]);

@@ -1,6 +1,6 @@
 import { tableRef } from '../layers/index.js';
 import { notNull, uniqueKey } from './checks.js';
-import type { ModelDefinition } from './model.js';
+import { FULL_REFRESH, type ModelDefinition } from './model.js';
 
 const ref = { ...tableRef('silver', 'symbol_refs'), layer: 'silver' as const };
 
@@ -10,7 +10,7 @@ export const silverSymbolRefs: ModelDefinition = {
   grain: 'one row per symbol per valid_from',
   uniqueKey: ['symbol', 'valid_from'],
   partitionColumn: null,
-  incremental: 'full_refresh',
+  incremental: FULL_REFRESH,
   columns: [
     { name: 'symbol', description: 'Ticker or pair' },
     { name: 'valid_from', description: 'First day this description holds' },

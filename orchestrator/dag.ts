@@ -3,6 +3,8 @@ import { type ModelDefinition, modelName, modelSql, tablesReadBy } from '../mode
 
 export interface DagNode {
   model: ModelDefinition;
+  /** The model's SQL (one statement). */
+  sql: string;
   /** Every lake table its SQL reads. */
   reads: string[];
   /** The models among those. */
@@ -22,7 +24,8 @@ export async function buildDag(session: LakeSession, models: readonly ModelDefin
   const sources = new Set(declaredSourceTables().map((t) => qualifiedName(t.ref)));
   const nodes = new Map<string, DagNode>();
   for (const model of models) {
-    const reads = (await tablesReadBy(session, modelSql(model))).map(qualifiedName).sort();
+    const sql = modelSql(model);
+    const reads = (await tablesReadBy(session, sql)).map(qualifiedName).sort();
     for (const table of reads) {
       if (!byName.has(table) && !sources.has(table)) {
         throw new UsageError(`${modelName(model)} reads ${table}, which no model or source provides`);
@@ -30,6 +33,7 @@ export async function buildDag(session: LakeSession, models: readonly ModelDefin
     }
     nodes.set(modelName(model), {
       model,
+      sql,
       reads,
       upstream: reads.filter((t) => byName.has(t)),
       downstream: [],

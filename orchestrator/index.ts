@@ -1,6 +1,20 @@
 export { buildDag, type Dag, type DagNode } from './dag.js';
 export { type DemoOptions, type DemoStep, type DemoSummary, runDemo } from './demo.js';
-export { runModelsInProcess, type TaskResult, type TaskStatus } from './model-runner.js';
-export { failedTasks, runModels, runQuality, SERVED_TABLES, serve, tableRowCounts } from './pipeline.js';
+export {
+  type RunOptions,
+  runModelsInProcess,
+  type TaskResult,
+  type TaskStatus,
+} from './model-runner.js';
+export {
+  failedTasks,
+  type ModelRunRequest,
+  runModels,
+  runQuality,
+  SERVED_TABLES,
+  serve,
+  tableRowCounts,
+} from './pipeline.js';
 export { getRun, listRuns, type RunRecord, type RunTrigger, saveRun } from './run-history.js';
 export { newRunId } from './run-id.js';
+export { downstreamOf, selectModels, upstreamOf } from './selectors.js';

@@ -1,5 +1,5 @@
-import type { LakeSession, Logger } from '../layers/index.js';
-import { runModel } from '../models/index.js';
+import { type LakeSession, type Logger, parseTableName } from '../layers/index.js';
+import { type BuildPlan, type PlanOptions, planBuild, runModel } from '../models/index.js';
 import type { Dag } from './dag.js';
 
 export type TaskStatus = 'succeeded' | 'failed' | 'skipped';
@@ -7,25 +7,38 @@ export type TaskStatus = 'succeeded' | 'failed' | 'skipped';
 export interface TaskResult {
   task: string;
   status: TaskStatus;
+  /** full: table rebuilt; partitions: some partitions rewritten; up_to_date: inputs unchanged. */
+  action?: BuildPlan['mode'];
+  reason?: string;
   rows?: number;
+  /** Partitions rewritten by a partition build. */
+  partitions?: number;
   ms: number;
   error?: string;
 }
 
+/** How to run the DAG. */
+export interface RunOptions extends PlanOptions {
+  /** Only these models (names); default every model. */
+  select?: ReadonlySet<string>;
+}
+
 /**
  * Run the DAG's models in process, one after another in dependency order (DuckDB already uses
- * every core inside a model). A failed model skips everything downstream of it; the rest runs.
+ * every core inside a model). Each model is planned from the catalog (full rebuild, the partitions
+ * whose inputs changed, or nothing) and built. A failed model skips everything downstream of it;
+ * the rest runs. A model that is up to date counts as succeeded.
  */
 export async function runModelsInProcess(
   session: LakeSession,
   dag: Dag,
   logger: Logger,
-  select?: ReadonlySet<string>,
+  options: RunOptions = {},
 ): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   const blocked = new Set<string>();
   for (const name of dag.order) {
-    if (select && !select.has(name)) continue;
+    if (options.select && !options.select.has(name)) continue;
     const node = dag.nodes.get(name)!;
     const log = logger.child({ model: name });
     const failedUpstream = node.upstream.find((u) => blocked.has(u));
@@ -40,15 +53,47 @@ export async function runModelsInProcess(
       log.warn({ upstream: failedUpstream }, 'model skipped');
       continue;
     }
-    log.debug('model started');
+    const started = performance.now();
     try {
-      const r = await runModel(session, node.model);
-      results.push({ task: name, status: 'succeeded', rows: r.rows, ms: r.ms });
-      log.info({ rows: r.rows, files: r.files, snapshot: r.snapshotVersion, ms: r.ms }, 'model built');
+      const { plan, properties } = await planBuild(
+        session,
+        node.model,
+        node.sql,
+        node.reads.map(parseTableName),
+        options,
+      );
+      log.debug({ action: plan.mode, reason: plan.reason }, 'model planned');
+      const r = await runModel(session, node.model, plan, properties);
+      const ms = Math.round(performance.now() - started);
+      results.push({
+        task: name,
+        status: 'succeeded',
+        action: plan.mode,
+        reason: plan.reason,
+        rows: r.rows,
+        ...(plan.mode === 'partitions' ? { partitions: r.partitions.length } : {}),
+        ms,
+      });
+      log.info(
+        {
+          action: plan.mode,
+          reason: plan.reason,
+          rows: r.rows,
+          partitions: r.partitions.length,
+          snapshot: r.snapshotVersion,
+          ms,
+        },
+        'model built',
+      );
     } catch (err) {
       blocked.add(name);
       const message = err instanceof Error ? err.message : String(err);
-      results.push({ task: name, status: 'failed', ms: 0, error: message });
+      results.push({
+        task: name,
+        status: 'failed',
+        ms: Math.round(performance.now() - started),
+        error: message,
+      });
       log.error({ err }, 'model failed');
     }
   }

@@ -10,15 +10,26 @@ import { MODELS } from '../models/index.js';
 import { defaultPgliteDir, openServingTarget, type ServedTable, serveGold } from '../pipelines/index.js';
 import { buildReport, type QualityReport, runChecks, saveReport } from '../quality/index.js';
 import { buildDag } from './dag.js';
-import { runModelsInProcess, type TaskResult } from './model-runner.js';
+import { type RunOptions, runModelsInProcess, type TaskResult } from './model-runner.js';
+import { selectModels } from './selectors.js';
 
-/** Build every model (or the selected ones) in process. */
-export async function runModels(session: LakeSession, logger: Logger, select?: ReadonlySet<string>) {
+/** What `marketlake run` asks for: selectors (`model`, `+model`, `model+`) and partition options. */
+export interface ModelRunRequest extends Omit<RunOptions, 'select'> {
+  selectors?: readonly string[];
+}
+
+/**
+ * Build every model (or the selected ones) in process, incrementally: each model rebuilds only
+ * what changed since its last run (see planBuild), `fullRefresh` rebuilds, `from`/`to` limit the
+ * partitions.
+ */
+export async function runModels(session: LakeSession, logger: Logger, request: ModelRunRequest = {}) {
   const dag = await buildDag(session, MODELS);
-  if (select) {
-    for (const name of select) if (!dag.nodes.has(name)) throw new UsageError(`no model named ${name}`);
-  }
-  return runModelsInProcess(session, dag, logger, select);
+  const { selectors, ...options } = request;
+  if (options.from && options.to && options.from > options.to)
+    throw new UsageError(`--from ${options.from} is after --to ${options.to}`);
+  const select = selectors && selectors.length > 0 ? selectModels(dag, selectors) : undefined;
+  return runModelsInProcess(session, dag, logger, { ...options, ...(select ? { select } : {}) });
 }
 
 /** Run every model's data-quality checks and save the report under `_reports/`. */

@@ -1,10 +1,17 @@
 import { LakeSession } from '../../layers/index.js';
 import { MODELS } from '../../models/index.js';
-import { buildDag } from '../../orchestrator/index.js';
+import { buildDag, downstreamOf, upstreamOf } from '../../orchestrator/index.js';
 import { type CommandContext, out } from '../context.js';
 import { renderTable } from '../format.js';
 
-/** Every model with its grain, upstream tables (read from its SQL) and downstream models. */
+function strategyOf(s: (typeof MODELS)[number]['incremental']): string {
+  return s.kind === 'full_refresh' ? 'full_refresh' : `partitions (-${s.lookbackDays}d/+${s.lookaheadDays}d)`;
+}
+
+/**
+ * Every model with its grain, key, partitioning, incremental strategy, the tables its SQL reads,
+ * and its upstream and downstream models (direct and transitive).
+ */
 export async function modelsCommand(ctx: CommandContext): Promise<number> {
   const session = await LakeSession.open(ctx.lake);
   try {
@@ -14,13 +21,22 @@ export async function modelsCommand(ctx: CommandContext): Promise<number> {
       return {
         model: name,
         grain: n.model.grain,
+        key: n.model.uniqueKey.join(', '),
         partition: n.model.partitionColumn,
+        incremental: strategyOf(n.model.incremental),
         reads: n.reads.join(', '),
-        downstream: n.downstream.join(', '),
+        upstream: upstreamOf(dag, name).join(', '),
+        downstream: downstreamOf(dag, name).join(', '),
         checks: n.model.checks.length,
       };
     });
-    out(ctx.config.json ? JSON.stringify(rows, null, 2) : renderTable(rows));
+    if (ctx.config.json) {
+      const detailed = rows.map((r) => {
+        const m = dag.nodes.get(r.model)!.model;
+        return { ...r, description: m.description, columns: m.columns, step: m.step?.describe() ?? null };
+      });
+      out(JSON.stringify(detailed, null, 2));
+    } else out(renderTable(rows.map(({ grain: _g, ...rest }) => rest)));
     return 0;
   } finally {
     session.close();

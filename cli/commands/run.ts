@@ -1,4 +1,5 @@
 import { LakeSession, NotImplementedError } from '../../layers/index.js';
+import { parsePartitionDate } from '../../models/index.js';
 import { failedTasks, newRunId, runModels, saveRun } from '../../orchestrator/index.js';
 import { type CommandContext, out } from '../context.js';
 import { formatMs, renderTable } from '../format.js';
@@ -11,22 +12,29 @@ export interface RunFlags {
   queue?: boolean;
 }
 
-/** Build models in process. Every run is a full refresh until partition-incremental runs land. */
+/**
+ * Build models in process, incrementally: each model recomputes only the partitions whose inputs
+ * changed since its last run. `--select` takes `model`, `+model` (with upstream) and `model+`
+ * (with downstream); `--from/--to` limit the partitions; `--full-refresh` rebuilds.
+ */
 export async function runCommand(ctx: CommandContext, flags: RunFlags): Promise<number> {
   if (flags.queue) throw new NotImplementedError('run --queue (BullMQ)', 'issue #6');
-  if (flags.from || flags.to) throw new NotImplementedError('run --from/--to (partition ranges)', 'issue #5');
-  const selectors = (flags.select ?? [])
-    .flatMap((s) => s.split(','))
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (selectors.some((s) => s.includes('+')))
-    throw new NotImplementedError('graph selectors (+model, model+)', 'issue #5');
+  const from = flags.from === undefined ? undefined : parsePartitionDate(flags.from, '--from');
+  const to = flags.to === undefined ? undefined : parsePartitionDate(flags.to, '--to');
   const runId = newRunId();
   const logger = ctx.logger.child({ runId });
   const startedAt = new Date().toISOString();
-  const session = await LakeSession.open(ctx.lake);
+  const session = await LakeSession.open(
+    ctx.lake,
+    ctx.config.duckdbThreads ? { threads: ctx.config.duckdbThreads } : {},
+  );
   try {
-    const tasks = await runModels(session, logger, selectors.length ? new Set(selectors) : undefined);
+    const tasks = await runModels(session, logger, {
+      selectors: flags.select ?? [],
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(flags.fullRefresh ? { fullRefresh: true } : {}),
+    });
     const failed = failedTasks(tasks);
     const status = failed.length ? 'failed' : 'succeeded';
     await saveRun(ctx.lake.store, {
@@ -45,9 +53,11 @@ export async function runCommand(ctx: CommandContext, flags: RunFlags): Promise<
           tasks.map((t) => ({
             model: t.task,
             status: t.status,
+            action: t.action ?? '',
+            partitions: t.partitions ?? null,
             rows: t.rows ?? null,
             time: formatMs(t.ms),
-            error: t.error ?? '',
+            note: t.error ?? t.reason ?? '',
           })),
         ),
       );

@@ -18,3 +18,10 @@ CREATE TABLE IF NOT EXISTS gold.dim_date (
   is_crypto_trading_day BOOLEAN,
   CONSTRAINT dim_date_pkey PRIMARY KEY (date_key)
 );
+
+-- Columns added with the NYSE calendar (issue #5); ADD COLUMN IF NOT EXISTS upgrades older databases.
+ALTER TABLE gold.dim_date ADD COLUMN IF NOT EXISTS is_nyse_holiday BOOLEAN;
+ALTER TABLE gold.dim_date ADD COLUMN IF NOT EXISTS nyse_holiday_name TEXT;
+ALTER TABLE gold.dim_date ADD COLUMN IF NOT EXISTS is_nyse_early_close BOOLEAN;
+ALTER TABLE gold.dim_date ADD COLUMN IF NOT EXISTS nyse_open_local_time TIME;
+ALTER TABLE gold.dim_date ADD COLUMN IF NOT EXISTS nyse_close_local_time TIME;

@@ -1,30 +1,55 @@
--- silver.trades: trades deduplicated, with their market's session date and regular-hours flag.
+-- silver.trades: trades deduplicated, cancels and corrections applied, with their market's session
+-- date and regular-hours flag.
 -- Grain: one row per trade. Key: (source, symbol, trade_id) where the source gives ids.
 -- Partition: dt (UTC event date).
+-- Parameters: input_from, input_to (variables: the bronze dt partitions read).
 -- Trades without an id are never deduplicated by content (identical prints are separate trades);
 -- a batch ingested twice is stopped at ingestion by its content hash.
+-- Condition codes (case-insensitive): CANCEL/CANCELED/CANCELLED/ERROR mark a cancel message and
+-- CORRECTION/CORRECTED a corrected print. For a trade id the latest record wins: a cancel removes
+-- the trade, a correction replaces its price and size (is_corrected). A cancel without an id
+-- cannot name its trade and is dropped. SUSPICIOUS (a vendor's flag for prints far from the
+-- market) is kept and flagged; bars leave it out.
 -- Symbols without reference data are treated as US equities (New York hours).
 with trades as (
-    select * from bronze.trades
+    select *
+    from bronze.trades
+    where dt between getvariable('input_from') and getvariable('input_to')
 ),
 
 refs as (
     select symbol, valid_from, asset_class, market_timezone from silver.symbol_refs
 ),
 
+coded as (
+    select
+        *,
+        list_has_any(
+            list_transform(conditions, c -> upper(c)), ['CANCEL', 'CANCELED', 'CANCELLED', 'ERROR']
+        ) as is_cancel,
+        list_has_any(list_transform(conditions, c -> upper(c)), ['CORRECTION', 'CORRECTED']) as is_corrected,
+        list_contains(list_transform(conditions, c -> upper(c)), 'SUSPICIOUS') as is_suspicious
+    from trades
+),
+
 with_ids as (
     select *
-    from trades
+    from coded
     where trade_id is not null
     qualify row_number() over (
-        partition by source, symbol, trade_id order by ingested_at desc, batch_id desc
+        partition by source, symbol, trade_id
+        order by ingested_at desc, batch_id desc, is_cancel desc, is_corrected desc
     ) = 1
 ),
 
 deduplicated as (
     select * from with_ids
     union all
-    select * from trades where trade_id is null
+    select * from coded where trade_id is null
+),
+
+live as (
+    select * from deduplicated where not is_cancel
 ),
 
 with_market as (
@@ -32,7 +57,7 @@ with_market as (
         t.*,
         coalesce(r.asset_class, 'us_equity') as asset_class,
         coalesce(r.market_timezone, 'America/New_York') as market_timezone
-    from deduplicated as t
+    from live as t
     asof left join refs as r
         on t.symbol = r.symbol and t.dt >= r.valid_from
 ),
@@ -62,6 +87,8 @@ final as (
             and cast(local_at as time) >= time '09:30:00'
             and cast(local_at as time) < time '16:00:00'
         ) as is_regular_hours,
+        is_corrected,
+        is_suspicious,
         batch_id,
         ingested_at,
         dt
