@@ -76,6 +76,8 @@ export class S3ObjectStore implements ObjectStore {
     this.bucket = bucket;
     this.prefix = prefix;
     this.displayUrl = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
+    // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 is not for users.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
       region: options.region ?? 'us-east-1',
       ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
