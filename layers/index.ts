@@ -9,6 +9,7 @@ export type {
   SnapshotSummary,
   TableChange,
 } from './catalog/catalog.js';
+export type { RunLog, RunRow, RunStatus, RunTrigger, TaskRow, TaskState } from './catalog/run-log.js';
 export { checkSchemaEvolution } from './catalog/schema-evolution.js';
 export { crashPoint, SqlCatalog } from './catalog/sql-catalog.js';
 export { type Config, type ConfigFlags, LOG_LEVELS, type LogLevel, loadConfig, redactUrl } from './config.js';

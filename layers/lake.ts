@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Catalog } from './catalog/catalog.js';
 import { LazyCatalog } from './catalog/lazy-catalog.js';
+import type { RunLog } from './catalog/run-log.js';
 import { type Config, redactUrl } from './config.js';
 import { ConfigError, UsageError } from './errors.js';
 import { LocalObjectStore } from './storage/local-store.js';
@@ -11,6 +12,8 @@ import { S3ObjectStore } from './storage/s3-store.js';
 export interface Lake {
   readonly store: ObjectStore;
   readonly catalog: Catalog;
+  /** Run and task history (in the catalog database). */
+  readonly runs: RunLog;
   /** Local root folder (embedded lake), used for embedded services such as PGlite. */
   readonly localRoot: string | undefined;
   /** Release the catalog connection. */
@@ -60,6 +63,7 @@ export function openLake(config: LakeConfig): Lake {
   return {
     store,
     catalog,
+    runs: catalog.runs,
     localRoot,
     close: async () => {
       await catalog.close();

@@ -34,6 +34,32 @@ export interface CatalogDatabase {
     /** First table version that no longer sees it; null while current. */
     end_version: number | null;
   };
+  ml_runs: {
+    run_id: string;
+    trigger: string;
+    command: string;
+    status: string;
+    /** Schedule that started it, and the tick it stands for (unique together: one run per tick). */
+    schedule: string | null;
+    scheduled_for: string | null;
+    params: string | null;
+    started_at: string;
+    ended_at: string | null;
+    error: string | null;
+  };
+  ml_tasks: {
+    run_id: string;
+    task: string;
+    status: string;
+    attempts: number;
+    started_at: string | null;
+    ended_at: string | null;
+    rows_out: number | string | null;
+    partitions: number | null;
+    worker: string | null;
+    error: string | null;
+    detail: string | null;
+  };
   ml_batches: {
     table_id: number;
     batch_id: string;
@@ -108,6 +134,39 @@ export function catalogMigrations(dialect: CatalogDialect): MigrationProvider {
           .createIndex('ml_batches_hash')
           .on('ml_batches')
           .columns(['table_id', 'content_hash'])
+          .execute();
+      },
+    },
+    '0002_run_history': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('ml_runs')
+          .addColumn('run_id', 'text', (c) => c.primaryKey())
+          .addColumn('trigger', 'text', (c) => c.notNull())
+          .addColumn('command', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('schedule', 'text')
+          .addColumn('scheduled_for', 'text')
+          .addColumn('params', 'text')
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('ended_at', 'text')
+          .addColumn('error', 'text')
+          .addUniqueConstraint('ml_runs_schedule_tick', ['schedule', 'scheduled_for'])
+          .execute();
+        await db.schema
+          .createTable('ml_tasks')
+          .addColumn('run_id', 'text', (c) => c.notNull())
+          .addColumn('task', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('started_at', 'text')
+          .addColumn('ended_at', 'text')
+          .addColumn('rows_out', 'bigint')
+          .addColumn('partitions', 'integer')
+          .addColumn('worker', 'text')
+          .addColumn('error', 'text')
+          .addColumn('detail', 'text')
+          .addPrimaryKeyConstraint('ml_tasks_pk', ['run_id', 'task'])
           .execute();
       },
     },

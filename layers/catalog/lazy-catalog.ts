@@ -1,5 +1,6 @@
 import type { TableRef } from '../names.js';
 import type { AsOf, Catalog, TableChange } from './catalog.js';
+import type { RunLog } from './run-log.js';
 import { SqlCatalog } from './sql-catalog.js';
 
 /** Opens (and migrates) the SQL catalog on first use, so opening a lake stays synchronous and cheap. */
@@ -40,6 +41,16 @@ export class LazyCatalog implements Catalog {
   async expireSnapshots(before: Date) {
     return (await this.get()).expireSnapshots(before);
   }
+  /** Run history in the catalog database. */
+  readonly runs: RunLog = {
+    startRun: async (run) => (await this.get()).runLog().startRun(run),
+    finishRun: async (id, status, error) => (await this.get()).runLog().finishRun(id, status, error),
+    recordTask: async (task) => (await this.get()).runLog().recordTask(task),
+    listRuns: async (limit) => (await this.get()).runLog().listRuns(limit),
+    getRun: async (id) => (await this.get()).runLog().getRun(id),
+    scheduledTicks: async (schedule, since) => (await this.get()).runLog().scheduledTicks(schedule, since),
+  };
+
   async close(): Promise<void> {
     if (!this.opened) return;
     const catalog = await this.opened.catch(() => undefined);

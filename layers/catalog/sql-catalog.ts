@@ -18,6 +18,7 @@ import type {
   TableChange,
 } from './catalog.js';
 import { type CatalogDatabase, type CatalogDialect, catalogMigrations } from './catalog-schema.js';
+import { SqlRunLog } from './run-log.js';
 import { checkSchemaEvolution } from './schema-evolution.js';
 
 type Db = Kysely<CatalogDatabase> | Transaction<CatalogDatabase>;
@@ -77,6 +78,11 @@ export class SqlCatalog implements Catalog {
 
   async close(): Promise<void> {
     await this.db.destroy();
+  }
+
+  /** Run history, kept in the same database. */
+  runLog(): SqlRunLog {
+    return new SqlRunLog(this.db);
   }
 
   async listTables(): Promise<TableRef[]> {
