@@ -116,9 +116,18 @@ export function buildProgram(): Command {
     .argument('<file...>', 'input files (.gz is decompressed)')
     .requiredOption(
       '--format <fmt>',
-      'input format; built: jsonl (records in contract shape). Vendor formats: issue #4',
+      'csv, jsonl (contract shape or --map), algoseek, algoseek-bars, binance-trades, binance-aggtrades, binance-klines, polygon-trades',
     )
     .option('--force', 're-ingest a file whose content was already ingested')
+    .option('--map <pairs>', "field=column,... (1-based positions with --no-header; field='CONST' for a constant)")
+    .option('--map-file <file>', 'mapping file: one field=column per line')
+    .option('--no-header', 'the CSV has no header line: --map uses 1-based positions')
+    .option('--delimiter <char>', 'CSV delimiter (default ,; \\t for tab)')
+    .option('--time-unit <unit>', 'event time unit: iso, s, ms, us, ns, ms-or-us, ms-of-day')
+    .option('--time-zone <zone>', 'IANA zone of naive times (default UTC)')
+    .option('--price-scale <n>', 'divide prices by n (e.g. 10000 for 1/10,000 dollars)')
+    .option('--symbol <symbol>', 'constant symbol for every record')
+    .option('--engine <engine>', 'auto (SQL in DuckDB for line-safe files), sql or js (per record with zod)')
     .action(action(async () => (await import('./commands/ingest.js')).ingestCommand));
 
   simulationOptions(

@@ -82,7 +82,7 @@ function reasonOf(rule: FieldRule, v: string): string {
         if (rule.itemPattern) conds.push(`NOT regexp_full_match(${str(x)}, ${re(rule.itemPattern)})`);
         return conds.join(' OR ');
       };
-      const i = `list_position(list_transform(${items}, x -> ${bad('x')}), true)`;
+      const i = `list_position(list_transform(${items}, lambda x: ${bad('x')}), true)`;
       const item = `${items}[${i}]`;
       const idx = `CAST(${i} - 1 AS VARCHAR)`;
       const itemReason = [
@@ -117,7 +117,7 @@ function valueOf(rule: FieldRule, v: string, sqlType: string): string {
     case 'enum':
       return `CASE WHEN ${missing(v)} THEN NULL ELSE ${str(v)} END`;
     case 'list':
-      return `CASE WHEN ${v} IS NULL THEN []::VARCHAR[] ELSE list_transform(TRY_CAST(${v} AS JSON[]), x -> x ->> '$') END`;
+      return `CASE WHEN ${v} IS NULL THEN []::VARCHAR[] ELSE list_transform(TRY_CAST(${v} AS JSON[]), lambda x: x ->> '$') END`;
     case 'time':
       return `TRY_CAST(${str(v)} AS TIMESTAMPTZ)`;
     case 'date':

@@ -1,4 +1,12 @@
 export { type BronzeBatchOptions, type BronzeBatchResult, writeBronzeBatch } from './bronze/bronze-writer.js';
+export { stageWithSql } from './bronze/bulk-sql.js';
+export { type FileScan, scanFile } from './bronze/file-scan.js';
+export {
+  type IngestEngine,
+  type IngestFileOptions,
+  type IngestFileResult,
+  ingestMappedFile,
+} from './bronze/ingest-file.js';
 export { fromValues, type SourceRecord } from './bronze/source-record.js';
 export {
   defaultPgliteDir,
@@ -14,4 +22,17 @@ export {
   type SymbolSpec,
   simulateMarket,
 } from './simulator/index.js';
+export { algoseekFileFacts, formatMapping, INGEST_FORMATS, type IngestFormat } from './sources/formats.js';
 export { MAX_LINE_BYTES, readJsonLines } from './sources/jsonl-source.js';
+export { readLines } from './sources/lines-source.js';
+export { mapCells, mapObject } from './sources/map-record.js';
+export { readMapped } from './sources/mapped-source.js';
+export {
+  type ColumnMapping,
+  type FieldSource,
+  identityMapping,
+  parseFieldMap,
+  TIME_UNITS,
+  type TimeUnit,
+} from './sources/mapping.js';
+export { convertTime } from './sources/time-convert.js';

@@ -1,30 +1,94 @@
+import { readFile } from 'node:fs/promises';
 import { DATASET_NAMES, isDatasetName } from '../../contracts/index.js';
-import { LakeSession, NotImplementedError, UsageError } from '../../layers/index.js';
-import { readJsonLines, writeBronzeBatch } from '../../pipelines/index.js';
+import { LakeSession, UsageError } from '../../layers/index.js';
+import {
+  type ColumnMapping,
+  formatMapping,
+  INGEST_FORMATS,
+  type IngestEngine,
+  type IngestFormat,
+  ingestMappedFile,
+  parseFieldMap,
+  scanFile,
+  TIME_UNITS,
+  type TimeUnit,
+} from '../../pipelines/index.js';
 import { type CommandContext, out } from '../context.js';
 
-export const INGEST_FORMATS_BUILT = ['jsonl'] as const;
+export interface IngestFlags {
+  format: string;
+  force?: boolean;
+  map?: string;
+  mapFile?: string;
+  header?: boolean;
+  delimiter?: string;
+  timeUnit?: string;
+  timeZone?: string;
+  priceScale?: string;
+  symbol?: string;
+  engine?: string;
+}
 
-/** Files to bronze: one batch per file, counts printed per file. */
+async function mappingFor(
+  dataset: ColumnMapping['dataset'],
+  file: string,
+  flags: IngestFlags,
+): Promise<ColumnMapping> {
+  const format = flags.format as IngestFormat;
+  const { firstLine } = await scanFile(file);
+  const base = formatMapping(format, {
+    dataset,
+    file,
+    firstLine,
+    ...(flags.symbol ? { symbol: flags.symbol } : {}),
+  });
+  const header = flags.header === false ? false : base.header;
+  const mapText = [
+    flags.mapFile ? (await readFile(flags.mapFile, 'utf8')).replace(/\s*\n\s*/g, ',') : '',
+    flags.map ?? '',
+  ]
+    .filter(Boolean)
+    .join(',');
+  if (flags.timeUnit && !(TIME_UNITS as readonly string[]).includes(flags.timeUnit))
+    throw new UsageError(`--time-unit must be one of ${TIME_UNITS.join(', ')}`);
+  const scale = flags.priceScale === undefined ? base.priceScale : Number(flags.priceScale);
+  if (!Number.isFinite(scale) || scale <= 0) throw new UsageError('--price-scale must be a positive number');
+  return {
+    ...base,
+    header,
+    delimiter: flags.delimiter === '\\t' ? '\t' : (flags.delimiter ?? base.delimiter),
+    fields: {
+      ...base.fields,
+      ...(flags.symbol ? { symbol: { constant: flags.symbol } } : {}),
+      ...(mapText ? parseFieldMap(dataset, mapText, header) : {}),
+    },
+    timeUnit: (flags.timeUnit as TimeUnit | undefined) ?? base.timeUnit,
+    timeZone: flags.timeZone ?? base.timeZone,
+    priceScale: scale,
+  };
+}
+
+/** Files to bronze: one batch per file, counts printed and logged per file. */
 export async function ingestCommand(
   ctx: CommandContext,
   dataset: string,
   files: string[],
-  flags: { format: string; force?: boolean },
+  flags: IngestFlags,
 ): Promise<number> {
   if (!isDatasetName(dataset)) throw new UsageError(`dataset must be one of ${DATASET_NAMES.join(', ')}`);
-  if (!(INGEST_FORMATS_BUILT as readonly string[]).includes(flags.format)) {
-    throw new NotImplementedError(
-      `--format ${flags.format}`,
-      'issue #4; built so far: jsonl in contract shape',
-    );
+  if (!(INGEST_FORMATS as readonly string[]).includes(flags.format)) {
+    throw new UsageError(`--format must be one of ${INGEST_FORMATS.join(', ')}`);
   }
+  const engine = (flags.engine ?? 'auto') as IngestEngine;
+  if (!['auto', 'sql', 'js'].includes(engine)) throw new UsageError('--engine must be auto, sql or js');
   const session = await LakeSession.open(ctx.lake);
   const results = [];
   try {
     for (const file of files) {
-      const r = await writeBronzeBatch(session, dataset, readJsonLines(file), {
-        source: file,
+      const mapping = await mappingFor(dataset, file, flags);
+      const r = await ingestMappedFile(session, file, {
+        mapping,
+        engine,
         ...(flags.force ? { force: true } : {}),
       });
       ctx.logger.info({ file, ...r }, 'file ingested');
@@ -33,7 +97,9 @@ export async function ingestCommand(
         const note = r.duplicateBatch
           ? ' (duplicate batch: already ingested, nothing written; --force re-ingests)'
           : '';
-        out(`${file}: read ${r.read}, accepted ${r.accepted}, quarantined ${r.quarantined}${note}`);
+        out(
+          `${file}: read ${r.read}, accepted ${r.accepted}, quarantined ${r.quarantined}, duplicate ${r.duplicateBatch ? 1 : 0}${note}`,
+        );
       }
     }
   } finally {

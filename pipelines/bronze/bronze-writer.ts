@@ -20,6 +20,8 @@ export interface BronzeBatchOptions {
   source: string;
   /** Re-ingest even if a batch with the same content was already committed. */
   force?: boolean;
+  /** Identity of the batch when the caller hashed the input itself (e.g. the file's bytes). */
+  contentHash?: string;
 }
 
 export interface BronzeBatchResult {
@@ -81,7 +83,7 @@ export async function writeBronzeBatch(
     await good.close();
     await bad.close();
 
-    const contentHash = hash.digest('hex');
+    const contentHash = options.contentHash ?? hash.digest('hex');
     const bronze = tableRef('bronze', dataset);
     const quarantine = tableRef('quarantine', dataset);
     const result: BronzeBatchResult = {
