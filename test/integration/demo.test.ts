@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Trade } from '../../contracts/index.js';
 import { createLogger, LakeSession, loadConfig } from '../../layers/index.js';
-import { type DemoSummary, runDemo } from '../../orchestrator/index.js';
+import { type DemoSummary, runDemo, runModels } from '../../orchestrator/index.js';
 import { type SimulationOptions, simulateMarket } from '../../pipelines/index.js';
 import { tempLake } from '../helpers/temp-lake.js';
 
@@ -154,6 +154,40 @@ describe('demo end to end on the embedded default', () => {
     expect(Number(rows[0]!.n)).toBe(0);
   });
 
+  it('builds the new silver and gold models from the simulated quotes and posts', async () => {
+    const lakeRows = Object.fromEntries(first.tables.map((t) => [t.table, t.rows]));
+    for (const table of [
+      'silver.quotes',
+      'silver.sentiment_posts',
+      'silver.sentiment_scores',
+      'gold.fact_daily_market',
+      'gold.fact_daily_sentiment',
+      'gold.fact_sentiment_volatility',
+    ])
+      expect(lakeRows[table], table).toBeGreaterThan(0);
+    expect(lakeRows['silver.bars']).toBe(0);
+    const [posts] = await session.all<{ n: string; unscored: string; unmatched: string }>(
+      'SELECT count(*) AS n, count(*) FILTER (WHERE sentiment_score IS NULL) AS unscored, count(*) FILTER (WHERE len(symbols) = 0) AS unmatched FROM silver.sentiment_posts',
+    );
+    expect(Number(posts!.n)).toBe(first.ingestion.find((b) => b.dataset === 'sentiment_posts')!.accepted);
+    expect(Number(posts!.unscored)).toBe(0);
+    expect(Number(posts!.unmatched)).toBe(0);
+    const [market] = await session.all<{ n: string; days: string }>(
+      'SELECT count(*) AS n, count(DISTINCT session_date) AS days FROM gold.fact_daily_market WHERE log_return IS NOT NULL',
+    );
+    expect(Number(market!.days)).toBe(1);
+    expect(Number(market!.n)).toBe(10);
+    const served = Object.fromEntries(first.served!.tables.map((t) => [t.table, t.rows]));
+    for (const table of [
+      'fact_daily_market',
+      'fact_daily_sentiment',
+      'fact_sentiment_volatility',
+      'fact_alerts',
+      'dim_date',
+    ])
+      expect(served[table], table).toBe(lakeRows[`gold.${table}`]);
+  });
+
   it('a rerun on the same lake ingests nothing twice and gives identical gold tables', async () => {
     const before = {
       bars: await goldRows(session, 'fact_bars', 'symbol, interval, bar_start_at'),
@@ -161,14 +195,33 @@ describe('demo end to end on the embedded default', () => {
       dates: await goldRows(session, 'dim_date', 'date_key'),
     };
     const config = loadConfig({ LAKE_URL: env.dir });
+    const newTables = [
+      'fact_daily_market',
+      'fact_daily_sentiment',
+      'fact_sentiment_volatility',
+      'fact_alerts',
+    ];
+    const newBefore = Object.fromEntries(
+      await Promise.all(newTables.map(async (t) => [t, await goldRows(session, t, 'ALL')] as const)),
+    );
     const second = await runDemo(config, env.lake, logger, { simulation, serve: false });
     expect(second.status).toBe('succeeded');
     expect(second.ingestion.every((b) => b.duplicateBatch)).toBe(true);
+    expect(second.models.every((m) => m.action === 'up_to_date')).toBe(true);
+    // A full refresh recomputes everything: the rows must come out identical to the bit.
+    const rebuild = await LakeSession.open(env.lake);
+    try {
+      const tasks = await runModels(rebuild, logger, { fullRefresh: true });
+      expect(tasks.every((t) => t.status === 'succeeded' && t.action === 'full')).toBe(true);
+    } finally {
+      rebuild.close();
+    }
     const fresh = await LakeSession.open(env.lake);
     try {
       expect(await goldRows(fresh, 'fact_bars', 'symbol, interval, bar_start_at')).toEqual(before.bars);
       expect(await goldRows(fresh, 'dim_symbol', 'symbol_key')).toEqual(before.symbols);
       expect(await goldRows(fresh, 'dim_date', 'date_key')).toEqual(before.dates);
+      for (const t of newTables) expect(await goldRows(fresh, t, 'ALL'), t).toEqual(newBefore[t]);
     } finally {
       fresh.close();
     }
@@ -206,7 +259,15 @@ describe('demo with DATABASE_URL serves to the real PostgreSQL', () => {
     await client.connect();
     try {
       const lakeRows = Object.fromEntries(summary.tables.map((t) => [t.table, t.rows]));
-      for (const table of ['dim_symbol', 'dim_date', 'fact_bars']) {
+      for (const table of [
+        'dim_symbol',
+        'dim_date',
+        'fact_bars',
+        'fact_daily_market',
+        'fact_daily_sentiment',
+        'fact_sentiment_volatility',
+        'fact_alerts',
+      ]) {
         const { rows } = await client.query(`SELECT count(*)::int AS n FROM gold.${table}`);
         expect(rows[0].n).toBe(lakeRows[`gold.${table}`]);
       }
