@@ -31,7 +31,7 @@ export async function stageWithSql(session: LakeSession, options: StageOptions):
   let inputs: string;
   const firstLine = mapping.layout === 'csv' && mapping.header ? 'AND source_line > 1' : '';
   if (mapping.layout === 'jsonl') {
-    parseError = `CASE WHEN ${tooLong} THEN 'line longer than ${MAX_LINE_BYTES} bytes' WHEN NOT json_valid(line) THEN 'malformed JSON' WHEN json_type(line) <> 'OBJECT' THEN '(record): expected a JSON object' END`;
+    parseError = `CASE WHEN ${tooLong} THEN 'line longer than ${MAX_LINE_BYTES} bytes' WHEN NOT json_valid(line) OR regexp_matches(line, '[:,\\[]\\s*-?(?:NaN|Infinity|inf|nan)\\s*[,}\\]]') THEN 'malformed JSON' WHEN json_type(line) <> 'OBJECT' THEN '(record): expected a JSON object' END`;
     inputs = jsonInputsSql(mapping, '(CASE WHEN parse_error IS NULL THEN line END)');
   } else {
     const names = options.names ?? [];

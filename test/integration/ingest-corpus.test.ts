@@ -1,0 +1,150 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LakeSession, openLake } from '../../layers/index.js';
+import { identityMapping, ingestMappedFile } from '../../pipelines/index.js';
+import { tempLake } from '../helpers/temp-lake.js';
+
+const good = {
+  symbol: 'AAPL',
+  event_at: '2024-03-04T14:30:00.123456Z',
+  price: 170.25,
+  size: 100,
+  exchange: 'P',
+  trade_id: '42',
+  conditions: ['@'],
+  tape: 'C',
+  source: 'vendor',
+};
+const line = (o: Record<string, unknown>) => JSON.stringify(o);
+const without = (k: string) => line(Object.fromEntries(Object.entries(good).filter(([key]) => key !== k)));
+
+/** Each bad kind with the exact reason both engines must give (malformed JSON: prefix). */
+const CORPUS: Array<[string, string, string]> = [
+  ['price as text', line({ ...good, price: '170.25' }), 'price: expected a number'],
+  ['negative price', line({ ...good, price: -1 }), 'price: must be > 0'],
+  ['zero price', line({ ...good, price: 0 }), 'price: must be > 0'],
+  ['NaN literal', line(good).replace('170.25', 'NaN'), 'malformed JSON'],
+  ['Infinity overflow', line(good).replace('170.25', '1e400'), 'price: must be a finite number'],
+  ['negative size', line({ ...good, size: -5 }), 'size: must be >= 0'],
+  ['missing price', without('price'), 'price: required'],
+  ['missing event_at', without('event_at'), 'event_at: required'],
+  ['null symbol', line({ ...good, symbol: null }), 'symbol: required'],
+  [
+    'future timestamp',
+    line({ ...good, event_at: '2999-01-01T00:00:00Z' }),
+    'event_at: timestamp is in the future',
+  ],
+  [
+    'before 1990',
+    line({ ...good, event_at: '1970-01-01T00:00:00Z' }),
+    'event_at: timestamp is before 1990-01-01',
+  ],
+  ['not a real date', line({ ...good, event_at: '2024-02-30T10:00:00Z' }), 'event_at: not a real date'],
+  [
+    'naive timestamp',
+    line({ ...good, event_at: '2024-03-04 14:30:00' }),
+    'event_at: timestamp must be RFC 3339 with an offset, e.g. 2024-03-04T14:30:00.123456Z',
+  ],
+  [
+    'epoch number as time',
+    line({ ...good, event_at: 1709562600000 }),
+    'event_at: timestamp must be RFC 3339 with an offset, e.g. 2024-03-04T14:30:00.123456Z',
+  ],
+  [
+    'path traversal symbol',
+    line({ ...good, symbol: '../etc/passwd' }),
+    'symbol: symbol must match [A-Z0-9] with inner . or - only',
+  ],
+  [
+    'SQL quote in symbol',
+    line({ ...good, symbol: "AA'PL" }),
+    'symbol: symbol must match [A-Z0-9] with inner . or - only',
+  ],
+  [
+    'lower-case symbol',
+    line({ ...good, symbol: 'aapl' }),
+    'symbol: symbol must match [A-Z0-9] with inner . or - only',
+  ],
+  [
+    'trade id beyond 2^53',
+    line(good).replace('"42"', '9007199254740993'),
+    'trade_id: integer beyond 2^53 would lose precision; send it as text',
+  ],
+  ['exchange too long', line({ ...good, exchange: 'X'.repeat(17) }), 'exchange: longer than 16 characters'],
+  ['conditions not a list', line({ ...good, conditions: '@' }), 'conditions: expected a list of text'],
+  ['condition not text', line({ ...good, conditions: ['@', 7] }), 'conditions: item 1: expected text'],
+  [
+    'too many conditions',
+    line({ ...good, conditions: Array(17).fill('X') }),
+    'conditions: more than 16 items',
+  ],
+  ['bad source name', line({ ...good, source: 'Vendor X' }), 'source: source must be a lower-case name'],
+  ['malformed JSON', '{"symbol": "AAPL", "price": ', 'malformed JSON'],
+  ['JSON array', '[1, 2, 3]', '(record): expected a JSON object'],
+  ['wrong delimiter (CSV line in JSONL)', 'AAPL;2024-03-04T14:30:00Z;170.25;100', 'malformed JSON'],
+  ['10 MB line', `{"symbol":"${'A'.repeat(10 * 1024 * 1024)}"}`, 'line longer than 1048576 bytes'],
+  [
+    'several errors at once',
+    line({ ...good, price: -1, size: 'x', symbol: 'a/b' }),
+    'symbol: symbol must match [A-Z0-9] with inner . or - only; price: must be > 0; size: expected a number',
+  ],
+];
+
+const GOOD_LINES = [
+  line(good),
+  line({ ...good, trade_id: 7, vendor_flag: 'x' }),
+  line({ ...good, event_at: '2024-03-04T09:30:00.123456789-05:00' }),
+];
+
+describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
+  let env: Awaited<ReturnType<typeof tempLake>>;
+  let file: string;
+  beforeAll(async () => {
+    env = await tempLake();
+    file = join(env.dir, 'corpus.jsonl');
+    const lines = [...GOOD_LINES.slice(0, 1), ...CORPUS.map((c) => c[1]), ...GOOD_LINES.slice(1)];
+    await writeFile(file, `\uFEFF${lines.join('\n')}\n\n`);
+  });
+  afterAll(async () => env?.cleanup());
+
+  for (const engine of ['sql', 'js'] as const) {
+    it(`${engine}: every bad kind quarantined with its reason; counts reconcile`, async () => {
+      const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, engine) }));
+      try {
+        const r = await ingestMappedFile(session, file, {
+          mapping: identityMapping('trades', 'jsonl'),
+          engine,
+        });
+        expect(r.engine).toBe(engine);
+        expect(r.read).toBe(CORPUS.length + GOOD_LINES.length);
+        expect(r.accepted).toBe(GOOD_LINES.length);
+        expect(r.quarantined).toBe(CORPUS.length);
+        const rows = await session.all<{ source_line: string; reason: string; contract_version: string }>(
+          'SELECT source_line, reason, contract_version FROM quarantine.trades ORDER BY source_line',
+        );
+        const reasons = rows.map((q) =>
+          q.reason.startsWith('malformed JSON') ? 'malformed JSON' : q.reason,
+        );
+        expect(reasons).toEqual(CORPUS.map((c) => c[2]));
+        expect(rows.map((q) => Number(q.source_line))).toEqual(CORPUS.map((_, i) => i + 2));
+        expect(rows.every((q) => q.contract_version === 'trade.v1')).toBe(true);
+        const bronze = await session.all<{ trade_id: string; extra: string | null; event_at: string }>(
+          'SELECT trade_id, extra, event_at::VARCHAR AS event_at FROM bronze.trades ORDER BY trade_id',
+        );
+        expect(bronze).toEqual([
+          { trade_id: '42', extra: null, event_at: '2024-03-04 14:30:00.123456+00' },
+          { trade_id: '42', extra: null, event_at: '2024-03-04 14:30:00.123456+00' },
+          { trade_id: '7', extra: '{"vendor_flag":"x"}', event_at: '2024-03-04 14:30:00.123456+00' },
+        ]);
+        const again = await ingestMappedFile(session, file, {
+          mapping: identityMapping('trades', 'jsonl'),
+          engine,
+        });
+        expect(again.duplicateBatch).toBe(true);
+      } finally {
+        session.close();
+      }
+    }, 120_000);
+  }
+});
