@@ -1,59 +1,99 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LakeSession, literal, openLake } from '../layers/index.js';
-import { readJsonLines, simulateMarket, writeBronzeBatch } from '../pipelines/index.js';
+import { identityMapping, ingestMappedFile } from '../pipelines/index.js';
 import type { BenchResult } from './report.js';
 
+const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'JPM', 'XOM', 'SPY'];
+
+/** Write `rows` contract-shaped trades as JSONL and CSV (streamed, bounded memory). */
+async function writeInputs(dir: string, rows: number): Promise<{ jsonl: string; csv: string }> {
+  const jsonl = join(dir, 'trades.jsonl');
+  const csv = join(dir, 'trades.csv');
+  const j = createWriteStream(jsonl);
+  const c = createWriteStream(csv);
+  c.write('symbol,event_at,price,size,exchange,trade_id,conditions,tape,source\n');
+  let bj = '';
+  let bc = '';
+  const start = Date.UTC(2024, 2, 4, 14, 30);
+  for (let i = 0; i < rows; i++) {
+    const symbol = SYMBOLS[i % SYMBOLS.length] as string;
+    const at = `${new Date(start + Math.floor(i / 10) * 3).toISOString().slice(0, 23)}${String(i % 1000).padStart(3, '0')}Z`;
+    const price = (100 + (i % 5000) / 100).toFixed(2);
+    const t = {
+      symbol,
+      event_at: at,
+      price: Number(price),
+      size: 1 + (i % 500),
+      exchange: 'P',
+      trade_id: String(i),
+      conditions: ['@'],
+      tape: 'C',
+      source: 'bench',
+    };
+    bj += `${JSON.stringify(t)}\n`;
+    bc += `${symbol},${at},${price},${t.size},P,${i},@,C,bench\n`;
+    if (bj.length > 1 << 20) {
+      if (!j.write(bj)) await new Promise((r) => j.once('drain', r));
+      if (!c.write(bc)) await new Promise((r) => c.once('drain', r));
+      bj = '';
+      bc = '';
+    }
+  }
+  j.end(bj);
+  c.end(bc);
+  await Promise.all([new Promise((r) => j.once('finish', r)), new Promise((r) => c.once('finish', r))]);
+  return { jsonl, csv };
+}
+
 /**
- * Ingestion of one simulated trading day (JSON Lines → validated bronze Parquet + quarantine)
- * against DuckDB's own `COPY (SELECT * FROM read_json(...)) TO ... (FORMAT parquet)` of the same file.
+ * Ingestion of `rows` trades from JSONL and from CSV, every record validated (contract rules as
+ * SQL inside DuckDB), against DuckDB's own read_json / read_csv → Parquet copy of the same file.
  */
-export async function benchIngest(tradesPerSymbolDay: number): Promise<BenchResult[]> {
+export async function benchIngest(rows: number): Promise<BenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'marketlake-bench-'));
   try {
-    const market = simulateMarket({
-      days: 1,
-      tradesPerSymbolDay,
-      quotesPerSymbolDay: 10,
-      postsPerSymbolDay: 1,
-    });
-    const file = join(dir, 'trades.jsonl');
-    await writeFile(file, `${market.trades.map((t) => JSON.stringify(t)).join('\n')}\n`);
-    const { size } = await stat(file);
-    const rows = market.trades.length;
-
+    const files = await writeInputs(dir, rows);
     const lake = openLake({ lakeUrl: join(dir, 'lake') });
     const session = await LakeSession.open(lake);
+    const results: BenchResult[] = [];
     try {
-      let t = performance.now();
-      await session.run(
-        `COPY (SELECT * FROM read_json(${literal(file)}, format = 'newline_delimited')) TO ${literal(join(dir, 'limit.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
-      );
-      const limitS = (performance.now() - t) / 1000;
-
-      t = performance.now();
-      const result = await writeBronzeBatch(session, 'trades', readJsonLines(file), {
-        source: file,
-        force: true,
-      });
-      const oursS = (performance.now() - t) / 1000;
-      if (result.accepted + result.quarantined !== rows) throw new Error('bench: counts do not reconcile');
-
-      const mb = size / 1e6;
-      return [
-        {
-          name: `ingest ${rows.toLocaleString('en-US')} trades JSONL (${mb.toFixed(0)} MB), validated`,
+      for (const layout of ['jsonl', 'csv'] as const) {
+        const file = files[layout];
+        const { size } = await stat(file);
+        const reader =
+          layout === 'jsonl'
+            ? `read_json(${literal(file)}, format = 'newline_delimited')`
+            : `read_csv(${literal(file)})`;
+        let t = performance.now();
+        await session.run(
+          `COPY (SELECT * FROM ${reader}) TO ${literal(join(dir, `limit-${layout}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        const limitS = (performance.now() - t) / 1000;
+        t = performance.now();
+        const r = await ingestMappedFile(session, file, {
+          mapping: identityMapping('trades', layout),
+          force: true,
+        });
+        const oursS = (performance.now() - t) / 1000;
+        if (r.accepted + r.quarantined !== rows || r.quarantined !== 0)
+          throw new Error('bench: counts do not reconcile');
+        const mb = size / 1e6;
+        results.push({
+          name: `ingest ${rows.toLocaleString('en-US')} trades ${layout.toUpperCase()} (${mb.toFixed(0)} MB), every record validated (${r.engine} engine)`,
           unit: 'rows/s',
           value: rows / oursS,
           limit: rows / limitS,
-          limitName: 'DuckDB read_json → Parquet, no validation',
-          note: `${(mb / oursS).toFixed(1)} MB/s vs ${(mb / limitS).toFixed(1)} MB/s`,
-        },
-      ];
+          limitName: `DuckDB ${layout === 'jsonl' ? 'read_json' : 'read_csv'} → Parquet, no validation`,
+          note: `${(mb / oursS).toFixed(1)} MB/s vs ${(mb / limitS).toFixed(1)} MB/s; ${oursS.toFixed(2)} s vs ${limitS.toFixed(2)} s`,
+        });
+      }
     } finally {
       session.close();
     }
+    return results;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
