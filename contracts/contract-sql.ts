@@ -106,7 +106,7 @@ function reasonOf(rule: FieldRule, v: string): string {
 }
 
 /** The typed value of a JSON value `v` under `rule` (only meaningful when its reason is NULL). */
-function valueOf(rule: FieldRule, v: string, sqlType: string): string {
+function typedValueOf(rule: FieldRule, v: string, sqlType: string): string {
   switch (rule.kind) {
     case 'number':
       return `CASE WHEN ${missing(v)} THEN NULL ELSE TRY_CAST(${v} AS ${sqlType}) END`;
@@ -135,7 +135,7 @@ export function contractSql(dataset: DatasetName): ContractSql {
   for (const c of fields) {
     const rule = c.rule as FieldRule;
     checks.push(`${reasonOf(rule, inCol(c.name))} AS ${ident(`r_${c.name}`)}`);
-    checks.push(`${valueOf(rule, inCol(c.name), c.sqlType)} AS ${ident(`v_${c.name}`)}`);
+    checks.push(`${typedValueOf(rule, inCol(c.name), c.sqlType)} AS ${ident(`v_${c.name}`)}`);
     values.push(`${ident(`v_${c.name}`)} AS ${ident(c.name)}`);
   }
   const allFieldsOk = fields.map((c) => `${ident(`r_${c.name}`)} IS NULL`).join(' AND ');
