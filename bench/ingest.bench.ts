@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,15 +37,15 @@ async function writeInputs(dir: string, rows: number): Promise<{ jsonl: string; 
     bj += `${JSON.stringify(t)}\n`;
     bc += `${symbol},${at},${price},${t.size},P,${i},@,C,bench\n`;
     if (bj.length > 1 << 20) {
-      if (!j.write(bj)) await new Promise((r) => j.once('drain', r));
-      if (!c.write(bc)) await new Promise((r) => c.once('drain', r));
+      if (!j.write(bj)) await once(j, 'drain');
+      if (!c.write(bc)) await once(c, 'drain');
       bj = '';
       bc = '';
     }
   }
   j.end(bj);
   c.end(bc);
-  await Promise.all([new Promise((r) => j.once('finish', r)), new Promise((r) => c.once('finish', r))]);
+  await Promise.all([once(j, 'finish'), once(c, 'finish')]);
   return { jsonl, csv };
 }
 
