@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, ident, type Lake, LakeSession, openLake } from '../layers/index.js';
+import { MODELS, modelSql, setInputRange } from '../models/index.js';
+import { buildDag, runModels, selectModels } from '../orchestrator/index.js';
+import { fromValues, simulateMarket, writeBronzeBatch } from '../pipelines/index.js';
+import type { BenchResult } from './report.js';
+
+/** The trade path: silver.trades → fact_bars → daily market and alerts (no JavaScript scoring step). */
+const SELECTORS = ['+gold.fact_alerts', '+gold.fact_daily_market', 'gold.dim_date'];
+const logger = createLogger({ level: 'silent', json: true });
+
+async function ingest(lake: Lake, dataset: 'trades' | 'symbol_refs', values: unknown[], source: string) {
+  const session = await LakeSession.open(lake);
+  try {
+    await writeBronzeBatch(session, dataset, fromValues(values), { source, force: true });
+  } finally {
+    session.close();
+  }
+}
+
+/** The limit: each selected model's SQL as `CREATE TABLE` in one DuckDB session over the same bronze files. */
+async function bareSql(lake: Lake): Promise<number> {
+  const session = await LakeSession.open(lake);
+  try {
+    const dag = await buildDag(session, MODELS);
+    const picked = selectModels(dag, SELECTORS);
+    await setInputRange(session, '0001-01-01', '9999-12-31');
+    const selected = dag.order.filter((n) => picked.has(n)).map((n) => dag.nodes.get(n)!.model);
+    const target = (m: (typeof selected)[number]) => `${ident(m.ref.layer)}.${ident(m.ref.name)}`;
+    // This session's views of earlier marketlake builds give way to the bare tables.
+    for (const m of selected) await session.connection.run(`DROP VIEW IF EXISTS ${target(m)}`);
+    const started = performance.now();
+    for (const m of selected) {
+      await session.connection.run(`CREATE OR REPLACE TABLE ${target(m)} AS ${modelSql(m)}`);
+    }
+    return performance.now() - started;
+  } finally {
+    session.close();
+  }
+}
+
+async function marketlake(lake: Lake, fullRefresh: boolean): Promise<number> {
+  const session = await LakeSession.open(lake);
+  try {
+    const started = performance.now();
+    const tasks = await runModels(session, logger, { selectors: SELECTORS, fullRefresh });
+    const failed = tasks.filter((t) => t.status !== 'succeeded');
+    if (failed.length) throw new Error(`bench: ${failed.map((t) => `${t.task}: ${t.error}`).join('; ')}`);
+    return performance.now() - started;
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * Silver and gold on simulated trades (10 symbols × `days` sessions): marketlake's run (planning,
+ * Parquet, catalog commits) against the same SQL run bare in one DuckDB session on the same bronze
+ * files (the limit; the faster of a run before and one after ours). Then one more day arrives: the
+ * incremental run against the full rebuild scaled to that day's share of the trades.
+ */
+export async function benchTransform(tradesPerSymbolDay: number, days = 5): Promise<BenchResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'marketlake-bench-transform-'));
+  const lake = openLake({ lakeUrl: join(dir, 'lake') });
+  try {
+    const market = simulateMarket({
+      days: days + 1,
+      tradesPerSymbolDay,
+      quotesPerSymbolDay: 10,
+      postsPerSymbolDay: 1,
+      badRecordRate: 0,
+    });
+    const dates = [
+      ...new Set(market.trades.map((t) => String((t as { event_at: string }).event_at).slice(0, 10))),
+    ].sort();
+    const lastDay = dates[dates.length - 1]!;
+    const isLast = (t: unknown) => String((t as { event_at: string }).event_at).startsWith(lastDay);
+    const early = market.trades.filter((t) => !isLast(t));
+    const late = market.trades.filter(isLast);
+    await ingest(lake, 'symbol_refs', market.symbolRefs, 'bench-refs');
+    await ingest(lake, 'trades', early, 'bench-early');
+
+    const bare1 = await bareSql(lake);
+    const ours = await marketlake(lake, true);
+    const bare2 = await bareSql(lake);
+    const limit = Math.min(bare1, bare2);
+
+    await ingest(lake, 'trades', late, 'bench-late');
+    const incremental = await marketlake(lake, false);
+    const full = await marketlake(lake, true);
+    const share = late.length / (early.length + late.length);
+    const n = (x: number) => x.toLocaleString('en-US');
+    return [
+      {
+        name: `transform silver+gold trade path, ${n(early.length)} trades (${days} sessions × 10 symbols), full build`,
+        unit: 'ms',
+        value: ours,
+        limit,
+        limitName: 'same SQL as CREATE TABLE in one DuckDB session',
+        note: 'target ratio <= 1.3; marketlake also writes Parquet, commits snapshots and plans from the catalog',
+      },
+      {
+        name: `incremental run after one new day (${n(late.length)} trades, ${(share * 100).toFixed(0)}% of the table)`,
+        unit: 'ms',
+        value: incremental,
+        limit: full * share,
+        limitName: `full rebuild (${n(Math.round(full))} ms) × the day's share of trades`,
+        note: 'proportional to the day when the ratio stays near 1 as days grow; windows (7-day previous close) add their days',
+      },
+    ];
+  } finally {
+    await lake.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
