@@ -119,7 +119,10 @@ export function buildProgram(): Command {
       'csv, jsonl (contract shape or --map), algoseek, algoseek-bars, binance-trades, binance-aggtrades, binance-klines, polygon-trades',
     )
     .option('--force', 're-ingest a file whose content was already ingested')
-    .option('--map <pairs>', "field=column,... (1-based positions with --no-header; field='CONST' for a constant)")
+    .option(
+      '--map <pairs>',
+      "field=column,... (1-based positions with --no-header; field='CONST' for a constant)",
+    )
     .option('--map-file <file>', 'mapping file: one field=column per line')
     .option('--no-header', 'the CSV has no header line: --map uses 1-based positions')
     .option('--delimiter <char>', 'CSV delimiter (default ,; \\t for tab)')
@@ -169,18 +172,40 @@ export function buildProgram(): Command {
 
   program
     .command('backfill')
-    .description('ingest and rebuild a date range (not built yet: issue #6)')
-    .option('--from <date>')
-    .option('--to <date>')
-    .action(notBuilt('backfill', 'issue #6'));
+    .description(
+      'rebuild a date range of every model (full refresh of those partitions), optionally ingesting files first',
+    )
+    .requiredOption('--from <date>', 'first partition (YYYY-MM-DD)', date)
+    .requiredOption('--to <date>', 'last partition (YYYY-MM-DD)', date)
+    .option('--files <file...>', 'historical files to ingest first (needs --dataset and --format)')
+    .option('--dataset <name>', 'dataset of --files')
+    .option('--format <fmt>', 'format of --files')
+    .option('--queue', 'rebuild on BullMQ workers (REDIS_URL) instead of in process')
+    .option('--detach', 'with --queue: print the run id and return at once')
+    .action(action(async () => (await import('./commands/backfill.js')).backfillCommand));
   program
     .command('schedule')
-    .description('register BullMQ job schedulers (not built yet: issue #6)')
-    .action(notBuilt('schedule', 'issue #6'));
+    .description(
+      'register the schedules of marketlake.yaml as BullMQ job schedulers (idempotent) and list them with next run times',
+    )
+    .option('--list', 'only list the registered schedules')
+    .option('--config <file>', 'project configuration (env MARKETLAKE_CONFIG, default ./marketlake.yaml)')
+    .action(action(async () => (await import('./commands/schedule.js')).scheduleCommand));
   program
     .command('worker')
-    .description('process BullMQ tasks (not built yet: issue #6)')
-    .action(notBuilt('worker', 'issue #6'));
+    .description(
+      'process queued runs and their tasks on BullMQ (REDIS_URL) until SIGTERM; catches up missed schedule ticks',
+    )
+    .option('--concurrency <n>', 'tasks processed at once', int('--concurrency'), 2)
+    .option('--config <file>', 'project configuration (env MARKETLAKE_CONFIG, default ./marketlake.yaml)')
+    .option('--no-catch-up', 'do not queue runs for schedule ticks missed while no worker ran')
+    .option(
+      '--grace-seconds <n>',
+      'on SIGTERM, wait this long for running tasks before handing them back',
+      int('--grace-seconds'),
+      30,
+    )
+    .action(action(async () => (await import('./commands/worker.js')).workerCommand));
 
   program
     .command('query')

@@ -56,3 +56,41 @@ export class ModelError extends MarketlakeError {
     this.model = model;
   }
 }
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  // PostgreSQL: admin shutdown, crash shutdown, cannot connect now, serialization failure, deadlock
+  '57P01',
+  '57P02',
+  '57P03',
+  '40001',
+  '40P01',
+]);
+
+/**
+ * Whether retrying may help: a MarketlakeError marked transient, a network or PostgreSQL restart
+ * error, or an S3 throttle/5xx anywhere in the cause chain. Everything else (SQL errors, contract
+ * violations, bad configuration) is permanent.
+ */
+export function isTransient(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 8; depth++) {
+    if (e instanceof MarketlakeError && !e.permanent) return true;
+    const o = e as {
+      code?: string;
+      $metadata?: { httpStatusCode?: number };
+      message?: string;
+      cause?: unknown;
+    };
+    if (o.code && TRANSIENT_CODES.has(o.code)) return true;
+    const status = o.$metadata?.httpStatusCode;
+    if (status === 429 || status === 503 || (status !== undefined && status >= 500)) return true;
+    if (typeof o.message === 'string' && /Connection terminated|socket hang up/i.test(o.message)) return true;
+    e = o.cause;
+  }
+  return false;
+}

@@ -19,6 +19,7 @@ export { ident, literal, viewName } from './duckdb/sql.js';
 export {
   CommitError,
   ConfigError,
+  isTransient,
   MarketlakeError,
   ModelError,
   NotImplementedError,
@@ -42,17 +43,21 @@ export {
   vacuum,
 } from './maintenance.js';
 export {
+  DEFAULT_QUEUE_PREFIX,
   isLayer,
   LAYERS,
   type Layer,
   layerFolder,
   parseTableName,
+  QUEUES,
   qualifiedName,
   REPORTS_PREFIX,
   RUNS_PREFIX,
   SERVING_PREFIX,
   type TableRef,
   tableRef,
+  taskJobId,
+  taskLockKey,
 } from './names.js';
 export { readSqlFile, sqlDir, statementOf } from './sql-files.js';
 export { LocalObjectStore } from './storage/local-store.js';

@@ -73,3 +73,19 @@ export const STAGING_PREFIX = '_staging';
 export const REPORTS_PREFIX = '_reports';
 export const RUNS_PREFIX = '_runs';
 export const SERVING_PREFIX = '_serving';
+
+/** BullMQ queues: run coordinators and their tasks. */
+export const QUEUES = { runs: 'runs', tasks: 'tasks' } as const;
+
+/** Default BullMQ key prefix (tests and deployments sharing a Redis set their own). */
+export const DEFAULT_QUEUE_PREFIX = 'marketlake';
+
+/** Redis key of the lock that keeps one task target (a model, a source) from running twice at once. */
+export function taskLockKey(prefix: string, target: string): string {
+  return `${prefix}:lock:${target}`;
+}
+
+/** BullMQ job id of a task of a run (BullMQ ids may not contain `:`). */
+export function taskJobId(runId: string, taskId: string): string {
+  return `${runId}.${taskId.replace(/:/g, '-')}`;
+}

@@ -64,7 +64,7 @@ export async function runDemo(config: Config, lake: Lake, rootLogger: Logger, op
     startedAt: new Date().toISOString(),
     tasks: [],
   };
-  await saveRun(lake.store, run);
+  await saveRun(lake, run);
   const session = await LakeSession.open(lake, config.duckdbThreads ? { threads: config.duckdbThreads } : {});
   try {
     const market = await timed(steps, 'simulate', logger, async () => simulateMarket(options.simulation));
@@ -104,7 +104,7 @@ export async function runDemo(config: Config, lake: Lake, rootLogger: Logger, op
       endedAt: new Date().toISOString(),
       tasks: models,
     });
-    await saveRun(lake.store, run);
+    await saveRun(lake, run);
     const summary: DemoSummary = {
       runId,
       status: run.status === 'failed' ? 'failed' : 'succeeded',
@@ -119,7 +119,7 @@ export async function runDemo(config: Config, lake: Lake, rootLogger: Logger, op
     return summary;
   } catch (err) {
     Object.assign(run, { status: 'failed', endedAt: new Date().toISOString(), error: String(err) });
-    await saveRun(lake.store, run);
+    await saveRun(lake, run);
     throw err;
   } finally {
     session.close();

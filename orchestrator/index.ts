@@ -15,6 +15,6 @@ export {
   serve,
   tableRowCounts,
 } from './pipeline.js';
-export { getRun, listRuns, type RunRecord, type RunTrigger, saveRun } from './run-history.js';
+export { type RunRecord, type RunTrigger, saveRun } from './run-history.js';
 export { newRunId } from './run-id.js';
 export { downstreamOf, selectModels, upstreamOf } from './selectors.js';

@@ -1,8 +1,9 @@
-import { type ObjectStore, RUNS_PREFIX } from '../layers/index.js';
+import type { Lake, RunTrigger } from '../layers/index.js';
 import type { TaskResult } from './model-runner.js';
 
-export type RunTrigger = 'manual' | 'demo' | 'schedule' | 'backfill';
+export type { RunTrigger } from '../layers/index.js';
 
+/** An in-process run as the runners report it; stored in the catalog's run history. */
 export interface RunRecord {
   runId: string;
   trigger: RunTrigger;
@@ -14,23 +15,31 @@ export interface RunRecord {
   error?: string;
 }
 
-/** Run history as one JSON object per run under `_runs/` (moves to the catalog with the orchestrator issue). */
-export async function saveRun(store: ObjectStore, run: RunRecord): Promise<void> {
-  await store.writeText(`${RUNS_PREFIX}/${run.runId}.json`, JSON.stringify(run, null, 2));
-}
-
-export async function listRuns(store: ObjectStore): Promise<RunRecord[]> {
-  const keys = (await store.list(RUNS_PREFIX)).map((o) => o.key).filter((k) => k.endsWith('.json'));
-  const runs: RunRecord[] = [];
-  for (const key of keys) {
-    const text = await store.readText(key);
-    if (text) runs.push(JSON.parse(text) as RunRecord);
+/** Record (or update) an in-process run and its tasks in the run history. */
+export async function saveRun(lake: Lake, run: RunRecord): Promise<void> {
+  await lake.runs.startRun({
+    runId: run.runId,
+    trigger: run.trigger,
+    command: run.command,
+    status: run.status,
+    startedAt: run.startedAt,
+  });
+  for (const t of run.tasks) {
+    await lake.runs.recordTask({
+      runId: run.runId,
+      task: t.task,
+      status: t.status,
+      attempts: t.status === 'skipped' ? 0 : 1,
+      endedAt: run.endedAt ?? null,
+      rowsOut: t.rows ?? null,
+      partitions: t.partitions ?? null,
+      error: t.error ?? null,
+      detail: {
+        ms: t.ms,
+        ...(t.action ? { action: t.action } : {}),
+        ...(t.reason ? { reason: t.reason } : {}),
+      },
+    });
   }
-  return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-}
-
-export async function getRun(store: ObjectStore, runId: string): Promise<RunRecord | undefined> {
-  if (!/^run_[A-Za-z0-9_]+$/.test(runId)) return undefined;
-  const text = await store.readText(`${RUNS_PREFIX}/${runId}.json`);
-  return text ? (JSON.parse(text) as RunRecord) : undefined;
+  if (run.status !== 'running') await lake.runs.finishRun(run.runId, run.status, run.error ?? null);
 }

@@ -37,7 +37,7 @@ export async function runCommand(ctx: CommandContext, flags: RunFlags): Promise<
     });
     const failed = failedTasks(tasks);
     const status = failed.length ? 'failed' : 'succeeded';
-    await saveRun(ctx.lake.store, {
+    await saveRun(ctx.lake, {
       runId,
       trigger: 'manual',
       command: 'run',

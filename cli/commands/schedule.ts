@@ -1,0 +1,26 @@
+import { loadProjectConfig } from '../../orchestrator/project-config.js';
+import { listSchedules, registerSchedules, runsQueue } from '../../orchestrator/queue/schedules.js';
+import { type CommandContext, out } from '../context.js';
+import { renderTable } from '../format.js';
+
+/** Register the configured schedules as BullMQ job schedulers (idempotent), or list them. */
+export async function scheduleCommand(
+  ctx: CommandContext,
+  flags: { list?: boolean; config?: string },
+): Promise<number> {
+  const { queue, close } = runsQueue(ctx.config.redisUrl);
+  try {
+    if (!flags.list) {
+      const project = loadProjectConfig(flags.config);
+      await registerSchedules(queue, project.schedules);
+      ctx.logger.info({ schedules: project.schedules.map((s) => s.name) }, 'schedules registered');
+    }
+    const schedules = await listSchedules(queue);
+    if (ctx.config.json) out(JSON.stringify(schedules, null, 2));
+    else if (schedules.length === 0) out('no schedules registered');
+    else out(renderTable(schedules.map((s) => ({ ...s }))));
+    return 0;
+  } finally {
+    await close();
+  }
+}

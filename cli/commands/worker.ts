@@ -1,0 +1,29 @@
+import { loadProjectConfig } from '../../orchestrator/project-config.js';
+import { startWorker } from '../../orchestrator/queue/workers.js';
+import type { CommandContext } from '../context.js';
+
+/** Process BullMQ tasks and run coordinators until SIGTERM/SIGINT, then shut down gracefully. */
+export async function workerCommand(
+  ctx: CommandContext,
+  flags: { concurrency: number; config?: string; catchUp: boolean; graceSeconds: number },
+): Promise<number> {
+  const project = loadProjectConfig(flags.config);
+  const worker = await startWorker(
+    { config: ctx.config, lake: ctx.lake, logger: ctx.logger, project },
+    { concurrency: flags.concurrency, catchUp: flags.catchUp },
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      ctx.logger.info(
+        { signal, graceSeconds: flags.graceSeconds },
+        'worker stopping: finishing current tasks',
+      );
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await worker.close(flags.graceSeconds * 1000);
+  ctx.logger.info('worker stopped');
+  return 0;
+}

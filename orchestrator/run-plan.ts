@@ -1,0 +1,69 @@
+import type { Dag } from './dag.js';
+import type { PipelineName, ProjectConfig } from './project-config.js';
+
+export type TaskKind = 'ingest' | 'model' | 'quality' | 'serve' | 'compact' | 'vacuum';
+
+/** One task of a run: what to do and which tasks must succeed first. */
+export interface PlannedTask {
+  /** Unique within the run: `ingest:<source>`, `model:<name>`, `quality`, `serve`, `compact`, `vacuum`. */
+  id: string;
+  kind: TaskKind;
+  /** Source name or model name. */
+  target?: string;
+  dependsOn: string[];
+}
+
+export interface RunParams {
+  pipeline: PipelineName;
+  fullRefresh?: boolean;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The tasks of a run and their dependencies. Models depend on the models their SQL reads and on
+ * every ingestion task when they read bronze; quality waits for every model; serving waits for quality.
+ */
+export function planRun(dag: Dag, project: ProjectConfig, pipeline: PipelineName): PlannedTask[] {
+  if (pipeline === 'maintenance') {
+    return [
+      { id: 'compact', kind: 'compact', dependsOn: [] },
+      { id: 'vacuum', kind: 'vacuum', dependsOn: ['compact'] },
+    ];
+  }
+  const tasks: PlannedTask[] = [];
+  const ingest = pipeline === 'daily' ? project.sources.map((s) => `ingest:${s.name}`) : [];
+  for (const source of pipeline === 'daily' ? project.sources : []) {
+    tasks.push({ id: `ingest:${source.name}`, kind: 'ingest', target: source.name, dependsOn: [] });
+  }
+  for (const name of dag.order) {
+    const node = dag.nodes.get(name)!;
+    const readsBronze = node.reads.some((t) => t.startsWith('bronze.'));
+    tasks.push({
+      id: `model:${name}`,
+      kind: 'model',
+      target: name,
+      dependsOn: [...node.upstream.map((u) => `model:${u}`), ...(readsBronze ? ingest : [])],
+    });
+  }
+  const models = tasks.filter((t) => t.kind === 'model').map((t) => t.id);
+  tasks.push({ id: 'quality', kind: 'quality', dependsOn: models });
+  if (pipeline === 'daily') tasks.push({ id: 'serve', kind: 'serve', dependsOn: ['quality'] });
+  return tasks;
+}
+
+/** Tasks whose dependencies all succeeded and that have not started; and those that can never run. */
+export function nextTasks(
+  plan: readonly PlannedTask[],
+  status: ReadonlyMap<string, 'succeeded' | 'failed' | 'skipped' | 'dispatched'>,
+): { ready: PlannedTask[]; skipped: PlannedTask[] } {
+  const ready: PlannedTask[] = [];
+  const skipped: PlannedTask[] = [];
+  for (const task of plan) {
+    if (status.has(task.id)) continue;
+    const deps = task.dependsOn.map((d) => status.get(d));
+    if (deps.some((s) => s === 'failed' || s === 'skipped')) skipped.push(task);
+    else if (deps.every((s) => s === 'succeeded')) ready.push(task);
+  }
+  return { ready, skipped };
+}

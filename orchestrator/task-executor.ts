@@ -1,0 +1,115 @@
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  type Config,
+  compactTable,
+  type Lake,
+  LakeSession,
+  type Logger,
+  MarketlakeError,
+  ModelError,
+  UsageError,
+  vacuum,
+} from '../layers/index.js';
+import { readJsonLines, writeBronzeBatch } from '../pipelines/index.js';
+import { injectFaults } from './fault-injection.js';
+import { runModels, runQuality, serve } from './pipeline.js';
+import type { ProjectConfig } from './project-config.js';
+import type { PlannedTask, RunParams } from './run-plan.js';
+
+export interface TaskContext {
+  config: Config;
+  lake: Lake;
+  logger: Logger;
+  project: ProjectConfig;
+}
+
+export interface TaskOutcome {
+  rows?: number;
+  partitions?: number;
+  detail?: Record<string, unknown>;
+}
+
+/** A failed error-severity data-quality check: permanent, the data must be fixed first. */
+export class QualityCheckError extends MarketlakeError {
+  constructor(failed: number) {
+    super('QUALITY', `${failed} error-severity data-quality check(s) failed`);
+  }
+}
+
+/**
+ * Do one task of a run. The same function serves the in-process runner and the BullMQ workers, so
+ * both produce the same tables. Writes are atomic and idempotent, so a retried task is harmless.
+ */
+export async function executeTask(
+  ctx: TaskContext,
+  task: PlannedTask,
+  params: RunParams,
+  runId: string,
+  attempt = 1,
+): Promise<TaskOutcome> {
+  await injectFaults(task.id, attempt);
+  const session = await LakeSession.open(
+    ctx.lake,
+    ctx.config.duckdbThreads ? { threads: ctx.config.duckdbThreads } : {},
+  );
+  try {
+    switch (task.kind) {
+      case 'ingest':
+        return await ingestSource(ctx, session, task.target!);
+      case 'model': {
+        const [result] = await runModels(session, ctx.logger, {
+          selectors: [task.target!],
+          ...(params.fullRefresh ? { fullRefresh: true } : {}),
+          ...(params.from ? { from: params.from } : {}),
+          ...(params.to ? { to: params.to } : {}),
+        });
+        if (!result) throw new UsageError(`no model ${task.target}`);
+        if (result.status !== 'succeeded') throw new ModelError(task.target!, result.error ?? result.status);
+        return {
+          rows: result.rows ?? 0,
+          partitions: result.partitions ?? 0,
+          detail: { action: result.action },
+        };
+      }
+      case 'quality': {
+        const { report } = await runQuality(session, runId);
+        if (report.summary.failed > 0) throw new QualityCheckError(report.summary.failed);
+        return { detail: { ...report.summary } };
+      }
+      case 'serve': {
+        const served = await serve(session, ctx.config, ctx.lake);
+        return { rows: served.tables.reduce((n, t) => n + t.rows, 0), detail: { target: served.target } };
+      }
+      case 'compact': {
+        let files = 0;
+        for (const ref of await ctx.lake.catalog.listTables())
+          files += (await compactTable(session, ref)).filesBefore;
+        return { detail: { filesCompacted: files } };
+      }
+      case 'vacuum':
+        return { detail: { ...(await vacuum(ctx.lake)) } };
+    }
+  } finally {
+    session.close();
+  }
+}
+
+/** Ingest every file of a source's landing folder; files ingested before are no-ops (content hash). */
+async function ingestSource(ctx: TaskContext, session: LakeSession, name: string): Promise<TaskOutcome> {
+  const source = ctx.project.sources.find((s) => s.name === name);
+  if (!source) throw new UsageError(`no source ${name} in the project configuration`);
+  if (source.format !== 'jsonl')
+    throw new UsageError(`source ${name}: scheduled ingestion supports jsonl files`);
+  const folder = resolve(source.landing);
+  const files = (await readdir(folder)).filter((f) => f.endsWith(source.suffix)).sort();
+  let rows = 0;
+  let ingested = 0;
+  for (const file of files) {
+    const path = join(folder, file);
+    const r = await writeBronzeBatch(session, source.dataset, readJsonLines(path), { source: path });
+    if (!r.duplicateBatch) ingested += 1;
+    rows += r.accepted;
+  }
+  return { rows, detail: { files: files.length, newFiles: ingested } };
+}
