@@ -24,7 +24,10 @@ async function fill(lake: Lake, rows: number): Promise<void> {
   const session = await LakeSession.open(lake);
   try {
     const sql = `SELECT 'S' || (range % 500)::VARCHAR AS symbol, 100 + (range % 997) / 10.0 AS price, (range % 300 + 1)::DOUBLE AS size, DATE '2024-03-04' + (range % 10)::INT AS dt FROM range(${rows})`;
-    await writeTable(session, tableRef('silver', 'bench_trades'), sql, { operation: 'replace', partitionColumn: 'dt' });
+    await writeTable(session, tableRef('silver', 'bench_trades'), sql, {
+      operation: 'replace',
+      partitionColumn: 'dt',
+    });
   } finally {
     session.close();
   }
@@ -76,9 +79,30 @@ export async function benchLake(rows: number): Promise<BenchResult[]> {
     const pgMs = await commitLatencyMs(remote, 100);
     const label = `${(rows / 1e6).toFixed(0)}M-row table`;
     return [
-      { name: `query ${label} on S3, cold cache`, unit: 's', value: coldS, limit: localS, limitName: 'same query on local files', lowerIsBetter: true },
-      { name: `query ${label} on S3, warm cache`, unit: 's', value: warmS, limit: localS, limitName: 'same query on local files', lowerIsBetter: true },
-      { name: 'commit latency, SQLite catalog', unit: 'ms/snapshot', value: sqliteMs, limit: pgMs, limitName: 'PostgreSQL catalog', lowerIsBetter: true },
+      {
+        name: `query ${label} on S3, cold cache`,
+        unit: 's',
+        value: coldS,
+        limit: localS,
+        limitName: 'same query on local files',
+        lowerIsBetter: true,
+      },
+      {
+        name: `query ${label} on S3, warm cache`,
+        unit: 's',
+        value: warmS,
+        limit: localS,
+        limitName: 'same query on local files',
+        lowerIsBetter: true,
+      },
+      {
+        name: 'commit latency, SQLite catalog',
+        unit: 'ms/snapshot',
+        value: sqliteMs,
+        limit: pgMs,
+        limitName: 'PostgreSQL catalog',
+        lowerIsBetter: true,
+      },
     ];
   } finally {
     await local.close();
