@@ -29,6 +29,11 @@ export const silverTrades: ModelDefinition = {
       description:
         'A vendor flagged the print as far from the market (SUSPICIOUS condition); bars leave it out',
     },
+    {
+      name: 'batch_row',
+      description:
+        'Position of the print in its bronze batch file (source order): breaks ties between prints of one timestamp',
+    },
     { name: 'dt', description: 'UTC event date (partition)' },
   ],
   checks: [

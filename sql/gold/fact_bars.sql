@@ -6,7 +6,9 @@
 -- Intraday bars (1m..1h) contain every trade, extended hours included; 1h buckets align to UTC
 -- hours. The 1d bar is the regular session only (09:30-16:00 New York for US equities, the UTC
 -- day for crypto) and starts at the session open. 5m/15m/1h roll up from 1m; 1d comes from trades.
--- Prints flagged suspicious are left out. Where a symbol has no trades for a session, vendor bars
+-- Prints flagged suspicious are left out. Open and close take the first and last print by time,
+-- then trade id, then source order (batch_id, batch_row): prints of one millisecond keep the tape's
+-- order. Where a symbol has no trades for a session, vendor bars
 -- (silver.bars) stand in: its 1m bars feed 1m and the roll-ups, and its 1d bar (else the regular
 -- session of its 1m bars) gives 1d; trade_count and vwap stay null when the vendor gives none.
 -- Volume and dollar volume are summed as DECIMAL: floating-point sums depend on the order threads
@@ -38,10 +40,10 @@ trade_bars_1m as (
         session_date,
         '1m' as interval,
         time_bucket(interval 1 minute, event_at) as bar_start_at,
-        first(price order by event_at, trade_id) as open,
+        first(price order by event_at, trade_id, batch_id, batch_row) as open,
         max(price) as high,
         min(price) as low,
-        last(price order by event_at, trade_id) as close,
+        last(price order by event_at, trade_id, batch_id, batch_row) as close,
         sum(cast(size as decimal(38, 9))) as volume,
         sum(cast(price * size as decimal(38, 9))) as dollar_volume,
         count(*) as trade_count
@@ -125,10 +127,10 @@ trade_bars_1d as (
     select
         symbol,
         session_date,
-        first(price order by event_at, trade_id) as open,
+        first(price order by event_at, trade_id, batch_id, batch_row) as open,
         max(price) as high,
         min(price) as low,
-        last(price order by event_at, trade_id) as close,
+        last(price order by event_at, trade_id, batch_id, batch_row) as close,
         sum(cast(size as decimal(38, 9))) as volume,
         sum(cast(price * size as decimal(38, 9))) as dollar_volume,
         count(*) as trade_count

@@ -9,12 +9,26 @@
 -- CORRECTION/CORRECTED a corrected print. For a trade id the latest record wins: a cancel removes
 -- the trade, a correction replaces its price and size (is_corrected). A cancel without an id
 -- cannot name its trade and is dropped. SUSPICIOUS (a vendor's flag for prints far from the
--- market) is kept and flagged; bars leave it out.
+-- market) is kept and flagged; bars leave it out. AlgoSeek files carry that flag as their sixth
+-- column (0/1), which ingestion keeps in `extra` (as `column6`, or `suspicious` once a preset maps
+-- it by name); a value of 1 or true flags the print too.
+-- batch_row is a print's position within its bronze batch file (the tape's order). It breaks ties
+-- between prints of one timestamp (sources without ids and with millisecond clocks have many), so
+-- open and close follow the source order and a rerun gives the same bars. It is taken from one
+-- ordered scan of bronze (row_number() over (), which DuckDB computes in scan order) and made
+-- relative to the batch, so a partition rebuild gives the same number as a full one.
 -- Symbols without reference data are treated as US equities (New York hours).
-with trades as (
-    select *
+with scanned as (
+    select *, row_number() over () as scan_row
     from bronze.trades
     where dt between getvariable('input_from') and getvariable('input_to')
+),
+
+trades as (
+    select
+        * exclude (scan_row),
+        scan_row - min(scan_row) over (partition by batch_id, dt) as batch_row
+    from scanned
 ),
 
 refs as (
@@ -28,7 +42,13 @@ coded as (
             list_transform(conditions, c -> upper(c)), ['CANCEL', 'CANCELED', 'CANCELLED', 'ERROR']
         ) as is_cancel,
         list_has_any(list_transform(conditions, c -> upper(c)), ['CORRECTION', 'CORRECTED']) as is_corrected,
-        list_contains(list_transform(conditions, c -> upper(c)), 'SUSPICIOUS') as is_suspicious
+        list_contains(list_transform(conditions, c -> upper(c)), 'SUSPICIOUS')
+        or (
+            source = 'algoseek'
+            and coalesce(
+                lower(coalesce(extra ->> '$.suspicious', extra ->> '$.column6')) in ('1', 'true'), false
+            )
+        ) as is_suspicious
     from trades
 ),
 
@@ -90,6 +110,7 @@ final as (
         is_corrected,
         is_suspicious,
         batch_id,
+        batch_row,
         ingested_at,
         dt
     from localized

@@ -1,0 +1,189 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, LakeSession, literal } from '../../layers/index.js';
+import { runModels } from '../../orchestrator/index.js';
+import { formatMapping, ingestMappedFile, scanFile } from '../../pipelines/index.js';
+import { tempLake } from '../helpers/temp-lake.js';
+
+/**
+ * Real AlgoSeek consolidated-tape trades (../shared/data/us-equity-ticks-algoseek, read in place)
+ * through the `algoseek` preset and the models: gold.fact_bars at 1m must equal bars computed here
+ * from the raw file, minute by minute; then agreement with the vendor's own minute bars is
+ * measured and printed (the vendor filters prints it does not document, so it is not an oracle).
+ */
+const DATA = '../shared/data/us-equity-ticks-algoseek';
+const DAY = '20131007';
+const SYMBOLS = ['ibm', 'aig', 'spy'] as const;
+/** October 2013 is EDT: New York = UTC-4 (the file's times are New York ms of day). */
+const EDT_OFFSET_MS = 4 * 3_600_000;
+const DAY_UTC_MS = Date.UTC(2013, 9, 7);
+const logger = createLogger({ level: 'silent', json: true });
+
+interface Bar {
+  t: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  vwap: number;
+  trade_count: number;
+}
+
+async function lines(file: string): Promise<string[][]> {
+  const text = gunzipSync(await readFile(file)).toString('utf8');
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.trim().split(','));
+}
+
+/** Plain OHLCV of the non-suspicious prints per minute, in file (tape) order; prices in deci-cents. */
+async function barsFromTicks(symbol: string): Promise<Map<number, Bar & { dv: number }>> {
+  const out = new Map<number, Bar & { dv: number }>();
+  for (const [ms, price, qty, , , suspicious] of await lines(
+    join(DATA, 'trades', `${DAY}_${symbol}_Trade_Tick.csv.gz`),
+  )) {
+    if (suspicious !== '0') continue;
+    const p = Number(price);
+    const q = Number(qty);
+    const t = DAY_UTC_MS + EDT_OFFSET_MS + Math.floor(Number(ms) / 60_000) * 60_000;
+    const b = out.get(t);
+    if (!b)
+      out.set(t, { t, open: p, high: p, low: p, close: p, volume: q, vwap: 0, trade_count: 1, dv: p * q });
+    else {
+      b.high = Math.max(b.high, p);
+      b.low = Math.min(b.low, p);
+      b.close = p;
+      b.volume += q;
+      b.dv += p * q;
+      b.trade_count += 1;
+    }
+  }
+  for (const b of out.values()) b.vwap = b.dv / b.volume / 10_000;
+  return out;
+}
+
+async function vendorBars(symbol: string): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  for (const [ms, ...ohlcv] of await lines(join(DATA, 'minute_bars', `${DAY}_${symbol}_minute_trade.csv.gz`)))
+    out.set(DAY_UTC_MS + EDT_OFFSET_MS + Number(ms), ohlcv.map(Number));
+  return out;
+}
+
+describe('gold.fact_bars on real AlgoSeek trades (2013-10-07, IBM, AIG, SPY)', () => {
+  let env: Awaited<ReturnType<typeof tempLake>>;
+  let session: LakeSession;
+
+  beforeAll(async () => {
+    env = await tempLake();
+    const ingest = await LakeSession.open(env.lake);
+    try {
+      for (const symbol of SYMBOLS) {
+        for (const [dataset, format, file] of [
+          ['trades', 'algoseek', join(DATA, 'trades', `${DAY}_${symbol}_Trade_Tick.csv.gz`)],
+          ['bars', 'algoseek-bars', join(DATA, 'minute_bars', `${DAY}_${symbol}_minute_trade.csv.gz`)],
+        ] as const) {
+          const { firstLine } = await scanFile(file);
+          const mapping = formatMapping(format, { dataset, file, firstLine });
+          const r = await ingestMappedFile(ingest, file, { mapping });
+          expect(r.quarantined).toBe(0);
+        }
+      }
+    } finally {
+      ingest.close();
+    }
+    session = await LakeSession.open(env.lake);
+    const tasks = await runModels(session, logger, { selectors: ['+gold.fact_bars'] });
+    expect(tasks.filter((t) => t.status !== 'succeeded')).toEqual([]);
+  }, 300_000);
+
+  afterAll(async () => {
+    session?.close();
+    await env?.cleanup();
+  });
+
+  async function goldBars(symbol: string): Promise<Bar[]> {
+    const rows = await session.all<Record<string, number | string>>(
+      `SELECT epoch_ms(bar_start_at) AS t, open, high, low, close, volume, vwap, trade_count::INTEGER AS trade_count
+       FROM gold.fact_bars WHERE symbol = ${literal(symbol.toUpperCase())} AND interval = '1m' AND session_date = DATE '2013-10-07'
+       ORDER BY bar_start_at`,
+    );
+    return rows.map((r) => ({
+      t: Number(r.t),
+      open: Number(r.open),
+      high: Number(r.high),
+      low: Number(r.low),
+      close: Number(r.close),
+      volume: Number(r.volume),
+      vwap: Number(r.vwap),
+      trade_count: Number(r.trade_count),
+    }));
+  }
+
+  it('keeps every print: identical rows are separate trades, none flagged suspicious in these files', async () => {
+    const rows = await session.all<{ symbol: string; n: string; suspicious: string }>(
+      `SELECT symbol, count(*)::VARCHAR AS n, count(*) FILTER (WHERE is_suspicious)::VARCHAR AS suspicious
+       FROM silver.trades GROUP BY symbol ORDER BY symbol`,
+    );
+    expect(rows).toEqual([
+      { symbol: 'AIG', n: '25351', suspicious: '0' },
+      { symbol: 'IBM', n: '24293', suspicious: '0' },
+      { symbol: 'SPY', n: '250601', suspicious: '0' },
+    ]);
+  });
+
+  for (const symbol of SYMBOLS) {
+    it(`${symbol.toUpperCase()}: every 1m bar equals the bar computed from the raw file`, async () => {
+      const expected = await barsFromTicks(symbol);
+      const gold = await goldBars(symbol);
+      expect(gold.map((b) => b.t)).toEqual([...expected.keys()]);
+      const mismatches: string[] = [];
+      for (const g of gold) {
+        const e = expected.get(g.t)!;
+        const same =
+          g.open === e.open / 10_000 &&
+          g.high === e.high / 10_000 &&
+          g.low === e.low / 10_000 &&
+          g.close === e.close / 10_000 &&
+          g.volume === e.volume &&
+          g.trade_count === e.trade_count &&
+          Math.abs(g.vwap - e.vwap) <= 1e-9 * e.vwap;
+        if (!same)
+          mismatches.push(`${new Date(g.t).toISOString()} ${JSON.stringify(g)} vs ${JSON.stringify(e)}`);
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
+
+  it('agrees with the vendor minute bars as far as its undocumented filters allow (figures printed)', async () => {
+    const lowerBounds: Record<string, { exact: number; volume: number }> = {
+      // Measured: SPY 696 of 828 exact and 825 on volume (PROVENANCE.md: a faithful build gets
+      // about 696 and 825), IBM 241/449 of 453, AIG 289/428 of 433.
+      spy: { exact: 696, volume: 825 },
+      ibm: { exact: 241, volume: 449 },
+      aig: { exact: 289, volume: 428 },
+    };
+    for (const symbol of SYMBOLS) {
+      const vendor = await vendorBars(symbol);
+      const gold = new Map((await goldBars(symbol)).map((b) => [b.t, b]));
+      let exact = 0;
+      let volume = 0;
+      for (const [t, [o, h, l, c, v]] of vendor) {
+        const g = gold.get(t);
+        if (!g) continue;
+        const ohlc = [g.open, g.high, g.low, g.close].map((x) => Math.round(x * 10_000));
+        const volumeSame = g.volume === v;
+        if (volumeSame) volume += 1;
+        if (volumeSame && ohlc[0] === o && ohlc[1] === h && ohlc[2] === l && ohlc[3] === c) exact += 1;
+      }
+      process.stdout.write(
+        `algoseek ${symbol.toUpperCase()} 2013-10-07: vendor minutes ${vendor.size}, ours ${gold.size}; exact OHLCV ${exact}, volume ${volume}\n`,
+      );
+      expect(exact).toBeGreaterThanOrEqual(lowerBounds[symbol]!.exact);
+      expect(volume).toBeGreaterThanOrEqual(lowerBounds[symbol]!.volume);
+    }
+  });
+});
