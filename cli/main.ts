@@ -167,7 +167,18 @@ export function buildProgram(): Command {
     .option('--from <date>', 'first partition (YYYY-MM-DD) to rebuild')
     .option('--to <date>', 'last partition (YYYY-MM-DD) to rebuild')
     .option('--full-refresh', 'rebuild every partition (within --from/--to when given), changed or not')
-    .option('--queue', 'run on BullMQ workers (issue #6)')
+    .option(
+      '--queue',
+      'run on BullMQ workers (REDIS_URL) and wait, printing progress; same summary and exit code',
+    )
+    .option('--detach', 'with --queue: print the run id and return at once')
+    .option(
+      '--pipeline <name>',
+      'with --queue: models, daily (ingest sources + models + checks + serve) or maintenance',
+      'models',
+    )
+    .option('--config <file>', 'project configuration (env MARKETLAKE_CONFIG, default ./marketlake.yaml)')
+    .option('--dry-run', 'print the plan (tasks, partitions, order) and do nothing')
     .action(action(async () => (await import('./commands/run.js')).runCommand));
 
   program

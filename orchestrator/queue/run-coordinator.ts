@@ -8,6 +8,7 @@ import { nextTasks, type PlannedTask, planRun } from '../run-plan.js';
 import type { TaskContext } from '../task-executor.js';
 import { queueTimings } from './connection.js';
 import type { RunJobData, RunJobResult, TaskJobData } from './messages.js';
+import { reconcileSchedules } from './schedules.js';
 
 /** The tick a job-scheduler job stands for: BullMQ names them `repeat:<scheduler>:<millis>`. */
 export function tickOf(job: Job<RunJobData>): string | undefined {
@@ -28,7 +29,7 @@ function attemptsFor(project: ProjectConfig, task: PlannedTask): number {
  * for good is recorded (ignoreDependencyOnFailure) and its dependents are skipped; the others run.
  * Progress lives in the job's data, so a coordinator taken over by another worker resumes.
  */
-export function runCoordinator(ctx: TaskContext, tasks: Queue<TaskJobData>) {
+export function runCoordinator(ctx: TaskContext, tasks: Queue<TaskJobData>, runs: Queue<RunJobData>) {
   return async (job: Job<RunJobData>, token?: string): Promise<RunJobResult> => {
     let data = job.data;
     if (!data.step) {
@@ -48,6 +49,12 @@ export function runCoordinator(ctx: TaskContext, tasks: Queue<TaskJobData>) {
         params: { ...data.params, coordinator: job.id },
         startedAt: new Date().toISOString(),
       });
+      if (inserted && scheduledFor && data.schedule) {
+        // A tick ran: fill any hole before it at once (ticks the scheduler skipped while no worker ran).
+        await reconcileSchedules(ctx, runs, new Date(scheduledFor), data.schedule).catch((err) =>
+          ctx.logger.warn({ err }, 'catch-up after a scheduled run failed'),
+        );
+      }
       const existing = inserted ? undefined : await ctx.lake.runs.getRun(runId);
       const sameJob = existing?.run.params?.coordinator === job.id;
       if (!inserted && !sameJob) {

@@ -47,32 +47,35 @@ export async function listSchedules(queue: Queue<RunJobData>): Promise<ScheduleI
 }
 
 /** Ticks of `cron` strictly after `from` and not after `to`. */
-export function ticksBetween(cron: string, tz: string, from: Date, to: Date): string[] {
+export function ticksBetween(cron: string, tz: string, from: Date, to: Date, limit = 100_000): string[] {
   const it = CronExpressionParser.parse(cron, { currentDate: from, endDate: to, tz });
   const out: string[] = [];
-  while (it.hasNext() && out.length < CATCH_UP_MAX) out.push(it.next().toDate().toISOString());
+  while (it.hasNext() && out.length < limit) out.push(it.next().toDate().toISOString());
   return out;
 }
 
 /**
- * Catch-up: for each schedule with catch-up on, queue one run for every tick since its last run that
- * has no run yet. Jobs get a deterministic id and the run history refuses a second run for a tick,
- * so two reconcilers (or a reconciler and the scheduler itself) never start a tick twice.
+ * Catch-up: for each schedule with catch-up on, queue one run for every tick that has no run yet,
+ * from the schedule's first recorded tick in the last week up to `now` (at most 100 per call).
+ * A schedule that never ran has missed nothing. Jobs get a deterministic id and the run history
+ * refuses a second run for a tick, so reconcilers on several workers (and the job scheduler itself)
+ * never run a tick twice.
  */
 export async function reconcileSchedules(
   ctx: TaskContext,
   queue: Queue<RunJobData>,
   now = new Date(),
+  only?: string,
 ): Promise<string[]> {
   const queued: string[] = [];
   for (const s of ctx.project.schedules) {
-    if (!s.catchUp) continue;
+    if (!s.catchUp || (only && s.name !== only)) continue;
     const since = new Date(now.getTime() - CATCH_UP_WINDOW_MS).toISOString();
     const done = await ctx.lake.runs.scheduledTicks(s.name, since);
-    if (done.size === 0) continue; // never ran: nothing was missed yet
-    const last = [...done].sort().at(-1)!;
-    for (const tick of ticksBetween(s.cron, s.tz, new Date(last), now)) {
-      if (done.has(tick)) continue;
+    if (done.size === 0) continue;
+    const first = [...done].sort()[0]!;
+    for (const tick of ticksBetween(s.cron, s.tz, new Date(first), now)) {
+      if (done.has(tick) || Date.parse(tick) >= now.getTime()) continue;
       await queue.add(
         'catch-up-run',
         { ...template(s).data, scheduledFor: tick },
@@ -83,6 +86,7 @@ export async function reconcileSchedules(
         },
       );
       queued.push(`${s.name}@${tick}`);
+      if (queued.length >= CATCH_UP_MAX) return queued;
     }
   }
   return queued;

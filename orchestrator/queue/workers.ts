@@ -37,7 +37,7 @@ export async function startWorker(
     ...common,
     concurrency: options.concurrency,
   });
-  const runWorker = new Worker<RunJobData>(QUEUES.runs, runCoordinator(ctx, tasksQueue), {
+  const runWorker = new Worker<RunJobData>(QUEUES.runs, runCoordinator(ctx, tasksQueue, runsQueue), {
     ...common,
     concurrency: 20,
   });

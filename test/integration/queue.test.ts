@@ -1,0 +1,267 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatasetName } from '../../contracts/index.js';
+import { createLogger, type Lake, LakeSession, loadConfig } from '../../layers/index.js';
+import { runDemo } from '../../orchestrator/index.js';
+import { enqueueRun, waitForRun } from '../../orchestrator/queue/enqueue.js';
+import { registerSchedules } from '../../orchestrator/queue/schedules.js';
+import {
+  fromValues,
+  type SimulationOptions,
+  simulateMarket,
+  writeBronzeBatch,
+} from '../../pipelines/index.js';
+import { tempLake } from '../helpers/temp-lake.js';
+import { eventually, startWorkers, type WorkerProcess } from '../helpers/workers.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const logger = createLogger({ level: 'silent', json: true });
+const simulation: SimulationOptions = {
+  seed: 11,
+  days: 2,
+  tradesPerSymbolDay: 200,
+  quotesPerSymbolDay: 50,
+  postsPerSymbolDay: 3,
+  badRecordRate: 0.01,
+};
+const GOLD = [
+  'dim_symbol',
+  'dim_date',
+  'fact_bars',
+  'fact_daily_market',
+  'fact_daily_sentiment',
+  'fact_alerts',
+];
+
+/** Fast stalled-job detection and short locks so a killed worker's task moves on within seconds. */
+const FAST = {
+  MARKETLAKE_WORKER_LOCK_MS: '3000',
+  MARKETLAKE_STALLED_INTERVAL_MS: '1000',
+  MARKETLAKE_TASK_LOCK_MS: '3000',
+  MARKETLAKE_RETRY_BACKOFF_MS: '200',
+};
+
+async function goldTables(lake: Lake): Promise<Record<string, unknown[]>> {
+  const session = await LakeSession.open(lake);
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const t of GOLD) out[t] = await session.all(`SELECT * FROM gold.${t} ORDER BY ALL`);
+    return out;
+  } finally {
+    session.close();
+  }
+}
+
+/** A lake with the simulated market in bronze and nothing built yet. */
+async function bronzeOnlyLake() {
+  const env = await tempLake('marketlake-queue-');
+  const market = simulateMarket(simulation);
+  const session = await LakeSession.open(env.lake);
+  const batches: [DatasetName, unknown[]][] = [
+    ['symbol_refs', market.symbolRefs],
+    ['trades', market.trades],
+    ['quotes', market.quotes],
+    ['sentiment_posts', market.posts],
+  ];
+  try {
+    for (const [dataset, values] of batches) {
+      await writeBronzeBatch(session, dataset, fromValues(values), { source: 'simulator' });
+    }
+  } finally {
+    session.close();
+  }
+  return env;
+}
+
+function prefix(name: string) {
+  return `mltest_${name}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
+}
+
+describe('runs on BullMQ workers (real Redis)', () => {
+  let reference: Record<string, unknown[]>;
+  let refLake: Awaited<ReturnType<typeof tempLake>>;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    refLake = await tempLake('marketlake-ref-');
+    const summary = await runDemo(loadConfig({ LAKE_URL: refLake.dir }), refLake.lake, logger, {
+      simulation,
+      serve: false,
+    });
+    expect(summary.status).toBe('succeeded');
+    reference = await goldTables(refLake.lake);
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await refLake?.cleanup();
+  });
+
+  it('a run across two worker processes builds the same gold tables as the in-process runner', async () => {
+    const env = await bronzeOnlyLake();
+    try {
+      const vars = { LAKE_URL: env.dir, QUEUE_PREFIX: prefix('flow'), ...FAST };
+      Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
+      workers.push(...startWorkers(vars, 2));
+      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 150_000 });
+      expect(result.status).toBe('succeeded');
+      expect(new Set(result.tasks.map((t) => t.worker)).size).toBe(2);
+      expect(await goldTables(env.lake)).toEqual(reference);
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+    } finally {
+      await env.cleanup();
+    }
+  }, 240_000);
+
+  it('a worker killed mid-task: the task is retried elsewhere, the run completes with identical output', async () => {
+    const env = await bronzeOnlyLake();
+    try {
+      const vars = {
+        LAKE_URL: env.dir,
+        QUEUE_PREFIX: prefix('kill'),
+        MARKETLAKE_SLOW_TASK: 'model:gold.fact_bars:4000',
+        ...FAST,
+      };
+      Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
+      const pool = startWorkers(vars, 2);
+      workers.push(...pool);
+      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      const running = await eventually(
+        async () => {
+          const got = await env.lake.runs.getRun(runId);
+          const t = got?.tasks.find((x) => x.task === 'model:gold.fact_bars' && x.status === 'running');
+          return t?.worker ?? undefined;
+        },
+        120_000,
+        'gold.fact_bars to start',
+      );
+      const victim = pool.find((w) => running.endsWith(`:${w.pid}`))!;
+      expect(victim).toBeDefined();
+      victim.child.kill('SIGKILL');
+      const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 120_000 });
+      expect(result.status).toBe('succeeded');
+      const bars = result.tasks.find((t) => t.task === 'model:gold.fact_bars')!;
+      expect(bars.attempts).toBe(2);
+      expect(bars.worker).not.toBe(running);
+      expect(await goldTables(env.lake)).toEqual(reference);
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+    } finally {
+      await env.cleanup();
+    }
+  }, 240_000);
+
+  it('a transient failure injected twice succeeds on the third attempt', async () => {
+    const env = await bronzeOnlyLake();
+    try {
+      const vars = {
+        LAKE_URL: env.dir,
+        QUEUE_PREFIX: prefix('transient'),
+        MARKETLAKE_FAIL_TASK: 'model:silver.quotes:2:transient',
+        ...FAST,
+      };
+      Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
+      workers.push(...startWorkers(vars, 1, 2));
+      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 150_000 });
+      expect(result.status).toBe('succeeded');
+      expect(result.tasks.find((t) => t.task === 'model:silver.quotes')).toMatchObject({
+        status: 'succeeded',
+        attempts: 3,
+      });
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+    } finally {
+      await env.cleanup();
+    }
+  }, 240_000);
+
+  it('a permanent failure is not retried; its dependents are skipped, the rest runs, the run ends failed', async () => {
+    const env = await bronzeOnlyLake();
+    try {
+      const vars = {
+        LAKE_URL: env.dir,
+        QUEUE_PREFIX: prefix('permanent'),
+        MARKETLAKE_FAIL_TASK: 'model:silver.trades:1:permanent',
+        ...FAST,
+      };
+      Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
+      workers.push(...startWorkers(vars, 1, 2));
+      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 150_000 });
+      expect(result.status).toBe('failed');
+      const byTask = Object.fromEntries(result.tasks.map((t) => [t.task, t]));
+      expect(byTask['model:silver.trades']).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(byTask['model:gold.fact_bars']?.status).toBe('skipped');
+      expect(byTask['model:gold.dim_date']?.status).toBe('skipped');
+      expect(byTask.quality?.status).toBe('skipped');
+      expect(byTask['model:silver.quotes']?.status).toBe('succeeded');
+      expect(byTask['model:gold.dim_symbol']?.status).toBe('succeeded');
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+    } finally {
+      await env.cleanup();
+    }
+  }, 240_000);
+});
+
+describe('schedules on BullMQ (real Redis)', () => {
+  it('two schedulers registering one schedule make one job scheduler and one run per tick; missed ticks run once after downtime', async () => {
+    const env = await tempLake('marketlake-sched-');
+    const queuePrefix = prefix('sched');
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const schedule = {
+      name: 'tick',
+      cron: '*/2 * * * * *',
+      tz: 'UTC',
+      pipeline: 'maintenance' as const,
+      catchUp: true,
+    };
+    const configFile = `${env.dir}/marketlake.yaml`;
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      configFile,
+      `schedules:\n  - name: tick\n    cron: "*/2 * * * * *"\n    pipeline: maintenance\n`,
+    );
+    const vars = { LAKE_URL: env.dir, QUEUE_PREFIX: queuePrefix, MARKETLAKE_CONFIG: configFile, ...FAST };
+    const queues = [0, 1].map(() => new Queue('runs', { connection, prefix: queuePrefix }));
+    const pool: WorkerProcess[] = [];
+    try {
+      // Two schedulers register the same schedule at once.
+      await Promise.all(queues.map((q) => registerSchedules(q, [schedule])));
+      expect(await queues[0]!.getJobSchedulersCount()).toBe(1);
+
+      pool.push(...startWorkers(vars, 2));
+      const ticks = async () => (await env.lake.runs.listRuns(500)).filter((r) => r.schedule === 'tick');
+      await eventually(async () => ((await ticks()).length >= 3 ? true : undefined), 60_000, 'three ticks');
+      await Promise.all(pool.splice(0).map((w) => w.stop()));
+      const beforeStop = (await ticks()).length;
+
+      // All workers down for three intervals, then back.
+      await new Promise((r) => setTimeout(r, 7_000));
+      pool.push(...startWorkers(vars, 1));
+      await eventually(
+        async () => ((await ticks()).length >= beforeStop + 5 ? true : undefined),
+        60_000,
+        'catch-up and new ticks',
+      );
+      await Promise.all(pool.splice(0).map((w) => w.stop()));
+
+      const runs = await ticks();
+      const at = runs.map((r) => Date.parse(r.scheduledFor!)).sort((a, b) => a - b);
+      // One run per tick, and no tick between the first and the last is missing.
+      expect(new Set(at).size).toBe(at.length);
+      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBe(2_000);
+      // None failed; the last ticks may still be in flight when the workers stopped.
+      expect(runs.filter((r) => r.status === 'failed')).toEqual([]);
+      expect(runs.filter((r) => r.status === 'succeeded').length).toBeGreaterThanOrEqual(runs.length - 2);
+    } finally {
+      await Promise.all(pool.map((w) => w.stop()));
+      for (const q of queues) {
+        await q.obliterate({ force: true }).catch(() => {});
+        await q.close();
+      }
+      connection.disconnect();
+      await env.cleanup();
+    }
+  }, 180_000);
+});
