@@ -15,6 +15,8 @@ export interface PlannedTask {
 
 export interface RunParams {
   pipeline: PipelineName;
+  /** Model selectors (`model`, `+model`, `model+`): build only those models. */
+  selectors?: string[];
   fullRefresh?: boolean;
   from?: string;
   to?: string;
@@ -24,7 +26,12 @@ export interface RunParams {
  * The tasks of a run and their dependencies. Models depend on the models their SQL reads and on
  * every ingestion task when they read bronze; quality waits for every model; serving waits for quality.
  */
-export function planRun(dag: Dag, project: ProjectConfig, pipeline: PipelineName): PlannedTask[] {
+export function planRun(
+  dag: Dag,
+  project: ProjectConfig,
+  pipeline: PipelineName,
+  select?: ReadonlySet<string>,
+): PlannedTask[] {
   if (pipeline === 'maintenance') {
     return [
       { id: 'compact', kind: 'compact', dependsOn: [] },
@@ -37,16 +44,22 @@ export function planRun(dag: Dag, project: ProjectConfig, pipeline: PipelineName
     tasks.push({ id: `ingest:${source.name}`, kind: 'ingest', target: source.name, dependsOn: [] });
   }
   for (const name of dag.order) {
+    if (select && !select.has(name)) continue;
     const node = dag.nodes.get(name)!;
     const readsBronze = node.reads.some((t) => t.startsWith('bronze.'));
     tasks.push({
       id: `model:${name}`,
       kind: 'model',
       target: name,
-      dependsOn: [...node.upstream.map((u) => `model:${u}`), ...(readsBronze ? ingest : [])],
+      // With a selection, only selected upstream models are tasks of this run.
+      dependsOn: [
+        ...node.upstream.filter((u) => !select || select.has(u)).map((u) => `model:${u}`),
+        ...(readsBronze ? ingest : []),
+      ],
     });
   }
   const models = tasks.filter((t) => t.kind === 'model').map((t) => t.id);
+  if (select) return tasks; // a selection builds models only
   tasks.push({ id: 'quality', kind: 'quality', dependsOn: models });
   if (pipeline === 'daily') tasks.push({ id: 'serve', kind: 'serve', dependsOn: ['quality'] });
   return tasks;

@@ -1,9 +1,11 @@
 import { LakeSession, parseTableName, UsageError } from '../../layers/index.js';
 import { MODELS, parsePartitionDate, planBuild } from '../../models/index.js';
-import { buildDag, failedTasks, newRunId, runModels, saveRun } from '../../orchestrator/index.js';
+import { runPlanInProcess } from '../../orchestrator/in-process-runner.js';
+import { buildDag, newRunId } from '../../orchestrator/index.js';
 import { loadProjectConfig, PIPELINES, type PipelineName } from '../../orchestrator/project-config.js';
 import { enqueueRun, waitForRun } from '../../orchestrator/queue/enqueue.js';
-import { type PlannedTask, planRun } from '../../orchestrator/run-plan.js';
+import { type PlannedTask, planRun, type RunParams } from '../../orchestrator/run-plan.js';
+import { selectModels } from '../../orchestrator/selectors.js';
 import { type CommandContext, out } from '../context.js';
 import { formatMs, renderTable } from '../format.js';
 
@@ -17,6 +19,7 @@ export interface RunFlags {
   dryRun?: boolean;
   pipeline?: string;
   config?: string;
+  concurrency?: number;
 }
 
 /** Waves of tasks: each wave depends only on earlier ones. */
@@ -39,7 +42,8 @@ async function dryRun(ctx: CommandContext, pipeline: PipelineName, flags: RunFla
   const session = await LakeSession.open(ctx.lake);
   try {
     const dag = await buildDag(session, MODELS);
-    const plan = planRun(dag, loadProjectConfig(flags.config), pipeline);
+    const select = flags.select?.length ? selectModels(dag, flags.select) : undefined;
+    const plan = planRun(dag, loadProjectConfig(flags.config), pipeline, select);
     const rows = [];
     for (const [i, wave] of waves(plan).entries()) {
       for (const t of wave) {
@@ -62,7 +66,8 @@ async function dryRun(ctx: CommandContext, pipeline: PipelineName, flags: RunFla
               ? `partitions ${build.partitions.join(', ')}`
               : `${build.mode}: ${build.reason}`;
         }
-        rows.push({ wave: i + 1, task: t.id, after: t.dependsOn.join(', '), plan: action });
+        const after = t.dependsOn.length > 3 ? `${t.dependsOn.length} tasks` : t.dependsOn.join(', ');
+        rows.push({ wave: i + 1, task: t.id, after, plan: action });
       }
     }
     if (ctx.config.json) out(JSON.stringify(rows, null, 2));
@@ -88,94 +93,105 @@ export async function runCommand(ctx: CommandContext, flags: RunFlags): Promise<
   if (!PIPELINES.includes(pipeline))
     throw new UsageError(`--pipeline must be one of ${PIPELINES.join(', ')}`);
   if (flags.dryRun) return dryRun(ctx, pipeline, flags);
+  const params: RunParams = {
+    pipeline,
+    ...(flags.select?.length ? { selectors: flags.select } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(flags.fullRefresh ? { fullRefresh: true } : {}),
+  };
+  let runId: string;
+  let status: string;
+  let tasks: {
+    task: string;
+    status: string;
+    attempts?: number;
+    rows?: number | null;
+    partitions?: number | null;
+    ms?: number;
+    error?: string | null;
+  }[];
   if (flags.queue) {
-    if (flags.select?.length)
-      throw new UsageError('--select is for in-process runs; a queued run builds its whole pipeline');
-    const runId = await enqueueRun(ctx.config.redisUrl, {
-      pipeline,
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
-      ...(flags.fullRefresh ? { fullRefresh: true } : {}),
-    });
+    runId = await enqueueRun(ctx.config.redisUrl, params);
     if (flags.detach) {
       out(runId);
       return 0;
     }
     ctx.logger.info({ runId }, 'run queued: waiting for workers');
     const result = await waitForRun(ctx.lake.runs, runId, ctx.logger);
-    if (ctx.config.json) out(JSON.stringify({ runId, status: result.status, tasks: result.tasks }, null, 2));
-    else {
-      out(
-        renderTable(
-          result.tasks.map((t) => ({
-            task: t.task,
-            status: t.status,
-            attempts: t.attempts,
-            rows: t.rowsOut ?? null,
-            error: t.error ?? '',
-          })),
-        ),
+    status = result.status;
+    tasks = result.tasks.map((t) => ({
+      task: t.task,
+      status: t.status,
+      attempts: t.attempts,
+      rows: t.rowsOut ?? null,
+      partitions: t.partitions ?? null,
+      error: t.error ?? null,
+    }));
+  } else {
+    runId = newRunId();
+    const project = loadProjectConfig(flags.config);
+    const session = await LakeSession.open(ctx.lake);
+    let plan: PlannedTask[];
+    try {
+      const dag = await buildDag(session, MODELS);
+      plan = planRun(
+        dag,
+        project,
+        pipeline,
+        params.selectors ? selectModels(dag, params.selectors) : undefined,
       );
-      out(`run ${runId} ${result.status}`);
+    } finally {
+      session.close();
     }
-    if (result.status !== 'succeeded') {
-      process.stderr.write(`marketlake: run ${runId} ${result.status}\n`);
-      return 1;
-    }
-    return 0;
-  }
-  if (pipeline !== 'models')
-    throw new UsageError('--pipeline daily/maintenance runs on workers: add --queue');
-  const runId = newRunId();
-  const logger = ctx.logger.child({ runId });
-  const startedAt = new Date().toISOString();
-  const session = await LakeSession.open(
-    ctx.lake,
-    ctx.config.duckdbThreads ? { threads: ctx.config.duckdbThreads } : {},
-  );
-  try {
-    const tasks = await runModels(session, logger, {
-      selectors: flags.select ?? [],
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
-      ...(flags.fullRefresh ? { fullRefresh: true } : {}),
-    });
-    const failed = failedTasks(tasks);
-    const status = failed.length ? 'failed' : 'succeeded';
-    await saveRun(ctx.lake, {
+    await ctx.lake.runs.startRun({
       runId,
       trigger: 'manual',
       command: 'run',
-      status,
-      startedAt,
-      endedAt: new Date().toISOString(),
-      tasks,
+      status: 'running',
+      params: { ...params },
+      startedAt: new Date().toISOString(),
     });
-    if (ctx.config.json) out(JSON.stringify({ runId, status, tasks }, null, 2));
-    else {
-      out(
-        renderTable(
-          tasks.map((t) => ({
-            model: t.task,
-            status: t.status,
-            action: t.action ?? '',
-            partitions: t.partitions ?? null,
-            rows: t.rows ?? null,
-            time: formatMs(t.ms),
-            note: t.error ?? t.reason ?? '',
-          })),
-        ),
-      );
-      out(`run ${runId} ${status}`);
-    }
-    if (failed.length) {
-      process.stderr.write(
-        `marketlake: ${failed.length} model(s) did not succeed: ${failed.map((f) => f.task).join(', ')}\n`,
-      );
-      return 1;
-    }
-    return 0;
-  } finally {
-    session.close();
+    const results = await runPlanInProcess({ ...ctx, project }, plan, params, runId, flags.concurrency ?? 2);
+    const failed = results.filter((t) => t.status !== 'succeeded');
+    status = failed.length ? 'failed' : 'succeeded';
+    await ctx.lake.runs.finishRun(
+      runId,
+      status as 'failed' | 'succeeded',
+      failed.length ? `${failed.length} task(s) did not succeed` : null,
+    );
+    tasks = results.map((t) => ({
+      task: t.task,
+      status: t.status,
+      rows: t.rows ?? null,
+      partitions: t.partitions ?? null,
+      ms: t.ms,
+      error: t.error ?? null,
+    }));
   }
+  if (ctx.config.json) out(JSON.stringify({ runId, status, tasks }, null, 2));
+  else {
+    out(
+      renderTable(
+        tasks.map((t) => ({
+          task: t.task,
+          status: t.status,
+          ...(t.attempts !== undefined ? { attempts: t.attempts } : {}),
+          partitions: t.partitions ?? null,
+          rows: t.rows ?? null,
+          ...(t.ms !== undefined ? { time: formatMs(t.ms) } : {}),
+          note: t.error ?? '',
+        })),
+      ),
+    );
+    out(`run ${runId} ${status}`);
+  }
+  const bad = tasks.filter((t) => t.status !== 'succeeded');
+  if (status !== 'succeeded') {
+    process.stderr.write(
+      `marketlake: run ${runId} ${status}: ${bad.map((f) => `${f.task} ${f.status}`).join(', ')}\n`,
+    );
+    return 1;
+  }
+  return 0;
 }

@@ -5,6 +5,7 @@ import { buildDag } from '../dag.js';
 import type { ProjectConfig } from '../project-config.js';
 import { newRunId } from '../run-id.js';
 import { nextTasks, type PlannedTask, planRun } from '../run-plan.js';
+import { selectModels } from '../selectors.js';
 import type { TaskContext } from '../task-executor.js';
 import { queueTimings } from './connection.js';
 import type { RunJobData, RunJobResult, TaskJobData } from './messages.js';
@@ -65,7 +66,9 @@ export function runCoordinator(ctx: TaskContext, tasks: Queue<TaskJobData>, runs
       const session = await LakeSession.open(ctx.lake);
       let plan: PlannedTask[];
       try {
-        plan = planRun(await buildDag(session, MODELS), ctx.project, data.params.pipeline);
+        const dag = await buildDag(session, MODELS);
+        const select = data.params.selectors?.length ? selectModels(dag, data.params.selectors) : undefined;
+        plan = planRun(dag, ctx.project, data.params.pipeline, select);
       } finally {
         session.close();
       }
