@@ -3,9 +3,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetName } from '../../contracts/index.js';
 import { createLogger, type Lake, LakeSession, loadConfig } from '../../layers/index.js';
-import { runDemo } from '../../orchestrator/index.js';
+import { MODELS } from '../../models/index.js';
+import { runPlanInProcess } from '../../orchestrator/in-process-runner.js';
+import { buildDag, runDemo } from '../../orchestrator/index.js';
+import { loadProjectConfig } from '../../orchestrator/project-config.js';
 import { enqueueRun, waitForRun } from '../../orchestrator/queue/enqueue.js';
 import { registerSchedules } from '../../orchestrator/queue/schedules.js';
+import { planRun } from '../../orchestrator/run-plan.js';
 import {
   fromValues,
   type SimulationOptions,
@@ -202,6 +206,51 @@ describe('runs on BullMQ workers (real Redis)', () => {
       await env.cleanup();
     }
   }, 240_000);
+});
+
+describe('the in-process runner', () => {
+  it('runs the same plan concurrently, skips dependents of a failed task and runs the rest', async () => {
+    const env = await bronzeOnlyLake();
+    const previous = process.env.MARKETLAKE_FAIL_TASK;
+    process.env.MARKETLAKE_FAIL_TASK = 'model:silver.quotes:1:permanent';
+    try {
+      const config = loadConfig({ LAKE_URL: env.dir });
+      const project = loadProjectConfig();
+      const session = await LakeSession.open(env.lake);
+      const plan = planRun(await buildDag(session, MODELS), project, 'models');
+      session.close();
+      await env.lake.runs.startRun({
+        runId: 'run_inproc',
+        trigger: 'manual',
+        command: 'run',
+        status: 'running',
+        startedAt: new Date().toISOString(),
+      });
+      const results = await runPlanInProcess(
+        { config, lake: env.lake, logger, project },
+        plan,
+        { pipeline: 'models' },
+        'run_inproc',
+        2,
+      );
+      const byTask = Object.fromEntries(results.map((r) => [r.task, r.status]));
+      expect(byTask['model:silver.quotes']).toBe('failed');
+      expect(byTask.quality).toBe('skipped');
+      expect(byTask['model:gold.fact_bars']).toBe('succeeded');
+      expect(byTask['model:gold.dim_date']).toBe('succeeded');
+      const logged = await env.lake.runs.getRun('run_inproc');
+      expect(logged?.tasks.find((t) => t.task === 'quality')?.status).toBe('skipped');
+      delete process.env.MARKETLAKE_FAIL_TASK;
+      // The independent branch was built.
+      const gold = await goldTables(env.lake);
+      expect(gold.fact_bars!.length).toBeGreaterThan(0);
+      expect(gold.dim_date!.length).toBe(366);
+    } finally {
+      if (previous === undefined) delete process.env.MARKETLAKE_FAIL_TASK;
+      else process.env.MARKETLAKE_FAIL_TASK = previous;
+      await env.cleanup();
+    }
+  }, 120_000);
 });
 
 describe('schedules on BullMQ (real Redis)', () => {
