@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createLogger, ident, type Lake, LakeSession, openLake } from '../layers/index.js';
 import { MODELS, modelSql, setInputRange } from '../models/index.js';
 import { buildDag, runModels, selectModels } from '../orchestrator/index.js';
 import { fromValues, simulateMarket, writeBronzeBatch } from '../pipelines/index.js';
-import type { BenchResult } from './report.js';
+import { type BenchResult, printResults } from './report.js';
 
 /** The trade path: silver.trades → fact_bars → daily market and alerts (no JavaScript scoring step). */
 const SELECTORS = ['+gold.fact_alerts', '+gold.fact_daily_market', 'gold.dim_date'];
@@ -64,36 +65,36 @@ export async function benchTransform(tradesPerSymbolDay: number, days = 5): Prom
   const dir = await mkdtemp(join(tmpdir(), 'marketlake-bench-transform-'));
   const lake = openLake({ lakeUrl: join(dir, 'lake') });
   try {
-    const market = simulateMarket({
-      days: days + 1,
-      tradesPerSymbolDay,
-      quotesPerSymbolDay: 10,
-      postsPerSymbolDay: 1,
-      badRecordRate: 0,
-    });
-    const dates = [
-      ...new Set(market.trades.map((t) => String((t as { event_at: string }).event_at).slice(0, 10))),
-    ].sort();
-    const lastDay = dates[dates.length - 1]!;
-    const isLast = (t: unknown) => String((t as { event_at: string }).event_at).startsWith(lastDay);
-    const early = market.trades.filter((t) => !isLast(t));
-    const late = market.trades.filter(isLast);
-    await ingest(lake, 'symbol_refs', market.symbolRefs, 'bench-refs');
-    await ingest(lake, 'trades', early, 'bench-early');
+    // One simulated day at a time, one bronze batch per day: 10M trades never sit in memory at once.
+    const options = { quotesPerSymbolDay: 10, postsPerSymbolDay: 1, badRecordRate: 0 };
+    const { tradingDays, symbolRefs } = simulateMarket({ ...options, days: days + 1, tradesPerSymbolDay: 1 });
+    await ingest(lake, 'symbol_refs', symbolRefs, 'bench-refs');
+    const simulateDay = (i: number) =>
+      simulateMarket({ ...options, seed: 42 + i, startDate: tradingDays[i]!, days: 1, tradesPerSymbolDay })
+        .trades;
+    let earlyCount = 0;
+    for (let i = 0; i < days; i++) {
+      const trades = simulateDay(i);
+      earlyCount += trades.length;
+      await ingest(lake, 'trades', trades, `bench-day-${i}`);
+    }
 
     const bare1 = await bareSql(lake);
     const ours = await marketlake(lake, true);
     const bare2 = await bareSql(lake);
     const limit = Math.min(bare1, bare2);
 
+    const late = simulateDay(days);
+    const lateCount = late.length;
     await ingest(lake, 'trades', late, 'bench-late');
+    late.length = 0;
     const incremental = await marketlake(lake, false);
     const full = await marketlake(lake, true);
-    const share = late.length / (early.length + late.length);
+    const share = lateCount / (earlyCount + lateCount);
     const n = (x: number) => x.toLocaleString('en-US');
     return [
       {
-        name: `transform silver+gold trade path, ${n(early.length)} trades (${days} sessions × 10 symbols), full build`,
+        name: `transform silver+gold trade path, ${n(earlyCount)} trades (${days} sessions × 10 symbols), full build`,
         unit: 'ms',
         value: ours,
         limit,
@@ -101,7 +102,7 @@ export async function benchTransform(tradesPerSymbolDay: number, days = 5): Prom
         note: 'target ratio <= 1.3; marketlake also writes Parquet, commits snapshots and plans from the catalog',
       },
       {
-        name: `incremental run after one new day (${n(late.length)} trades, ${(share * 100).toFixed(0)}% of the table)`,
+        name: `incremental run after one new day (${n(lateCount)} trades, ${(share * 100).toFixed(0)}% of the table)`,
         unit: 'ms',
         value: incremental,
         limit: full * share,
@@ -113,4 +114,16 @@ export async function benchTransform(tradesPerSymbolDay: number, days = 5): Prom
     await lake.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `npx tsx bench/transform.bench.ts`: the transform benchmark alone, sized by
+ * BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY (default 200,000: 10 symbols × 5 days = 10M trades, the
+ * issue's size) and BENCH_TRANSFORM_DAYS (default 5).
+ */
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const perSymbolDay = Number(process.env.BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY ?? 200_000);
+  const days = Number(process.env.BENCH_TRANSFORM_DAYS ?? 5);
+  printResults(await benchTransform(perSymbolDay, days));
+  process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);
 }

@@ -49,6 +49,27 @@ async function outputSql(session: LakeSession, model: ModelDefinition, sql: stri
 }
 
 /**
+ * Commit the rows of `sql` through writeTable, computing them first into a temporary table.
+ * DuckDB's partitioned Parquet COPY runs a heavy query (windows, joins) about twice as slowly
+ * as computing it into a table and copying that (5.9 s against 2.1 s + 1.1 s for silver.trades
+ * over 1M trades), so the query runs once at full speed and the COPY reads a plain table.
+ */
+async function writeMaterialized(
+  session: LakeSession,
+  model: ModelDefinition,
+  sql: string,
+  options: Parameters<typeof writeTable>[3],
+) {
+  const temp = ident(`_build_${model.ref.layer}_${model.ref.name}`);
+  await session.run(`CREATE OR REPLACE TEMP TABLE ${temp} AS ${sql}`);
+  try {
+    return await writeTable(session, model.ref, `SELECT * FROM ${temp}`, options);
+  } finally {
+    await session.connection.run(`DROP TABLE IF EXISTS ${temp}`);
+  }
+}
+
+/**
  * Build one model as planned: a full build replaces the table in one commit; a partition build
  * recomputes each contiguous range of stale partitions (reading its inputs over the range widened
  * by the model's lookback/lookahead) and overwrites exactly those partitions in one commit per
@@ -78,7 +99,7 @@ export async function runModel(
       await setInputRange(session, ALL_FROM, ALL_TO);
       const out = await outputSql(session, model, sql);
       try {
-        const w = await writeTable(session, model.ref, out.sql, {
+        const w = await writeMaterialized(session, model, out.sql, {
           operation: 'replace',
           partitionColumn: model.partitionColumn,
           properties: { ...properties },
@@ -105,7 +126,7 @@ export async function runModel(
         try {
           const filtered = `SELECT * FROM (${out.sql}) WHERE ${ident(column)} BETWEEN CAST(${literal(range.from)} AS DATE) AND CAST(${literal(range.to)} AS DATE)`;
           const partitions = datesBetween(range.from, range.to);
-          const w = await writeTable(session, model.ref, filtered, {
+          const w = await writeMaterialized(session, model, filtered, {
             operation: 'overwrite_partitions',
             partitionColumn: column,
             partitions,
