@@ -1,11 +1,27 @@
 /**
- * `npm run bench`: each capability's figure beside its limit measured in the same run.
- * BENCH_INGEST_ROWS sets the trades per ingestion file (default 1,000,000; the issue's figure is 5,000,000).
+ * `npm run bench [-- ingest lake transform queue]`: each capability's figure beside its limit,
+ * measured in the same run on the same data. Sizes:
+ * - BENCH_INGEST_ROWS: trades per ingestion file (default 1,000,000; the issue's figure is 5,000,000)
+ * - BENCH_LAKE_ROWS: rows of the S3 query table (default 10,000,000)
+ * - BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY: trades per symbol and day for the models (default 20,000)
+ * - BENCH_QUEUE_TRADES_PER_SYMBOL_DAY: the same for the BullMQ run (default 2,000)
  */
 import { benchIngest } from './ingest.bench.js';
-import { printResults } from './report.js';
+import { benchLake } from './lake.bench.js';
+import { benchQueue } from './queue.bench.js';
+import { type BenchResult, printResults } from './report.js';
+import { benchTransform } from './transform.bench.js';
 
-const rows = Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000);
-const results = await benchIngest(rows);
-printResults(results);
+const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const benches: Record<string, () => Promise<BenchResult[]>> = {
+  ingest: () => benchIngest(size('BENCH_INGEST_ROWS', 1_000_000)),
+  lake: () => benchLake(size('BENCH_LAKE_ROWS', 10_000_000)),
+  transform: () => benchTransform(size('BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY', 20_000)),
+  queue: () => benchQueue(size('BENCH_QUEUE_TRADES_PER_SYMBOL_DAY', 2_000)),
+};
+const wanted = process.argv.slice(2).filter((a) => a in benches);
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  process.stdout.write(`== ${name}\n`);
+  printResults(await benches[name]!());
+}
 process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);
