@@ -16,7 +16,8 @@
 -- between prints of one timestamp (sources without ids and with millisecond clocks have many), so
 -- open and close follow the source order and a rerun gives the same bars. It is taken from one
 -- ordered scan of bronze (row_number() over (), which DuckDB computes in scan order) and made
--- relative to the batch, so a partition rebuild gives the same number as a full one.
+-- relative to the batch (its first row in the scan), so a partition rebuild gives the same number as
+-- a full one.
 -- Symbols without reference data are treated as US equities (New York hours).
 with scanned as (
     select *, row_number() over () as scan_row
@@ -24,15 +25,27 @@ with scanned as (
     where dt between getvariable('input_from') and getvariable('input_to')
 ),
 
+batch_starts as (
+    select batch_id, dt, min(scan_row) as first_row from scanned group by batch_id, dt
+),
+
 trades as (
-    select
-        * exclude (scan_row),
-        scan_row - min(scan_row) over (partition by batch_id, dt) as batch_row
-    from scanned
+    select s.* exclude (scan_row), s.scan_row - b.first_row as batch_row
+    from scanned as s
+    join batch_starts as b on s.batch_id = b.batch_id and s.dt = b.dt
 ),
 
 refs as (
-    select symbol, valid_from, asset_class, market_timezone from silver.symbol_refs
+    -- Each version holds until the next one starts (symbol_refs is unique per symbol and valid_from):
+    -- a hash join on symbol with a range test, cheaper than an ASOF join over millions of trades.
+    select
+        symbol,
+        valid_from,
+        coalesce(lead(valid_from) over (partition by symbol order by valid_from), date '9999-12-31')
+            as valid_until,
+        asset_class,
+        market_timezone
+    from silver.symbol_refs
 ),
 
 coded as (
@@ -78,8 +91,8 @@ with_market as (
         coalesce(r.asset_class, 'us_equity') as asset_class,
         coalesce(r.market_timezone, 'America/New_York') as market_timezone
     from live as t
-    asof left join refs as r
-        on t.symbol = r.symbol and t.dt >= r.valid_from
+    left join refs as r
+        on t.symbol = r.symbol and t.dt >= r.valid_from and t.dt < r.valid_until
 ),
 
 localized as (
