@@ -12,6 +12,7 @@ COPY quality ./quality
 COPY cli ./cli
 COPY bench ./bench
 COPY sql ./sql
+COPY marketlake.example.yaml ./marketlake.example.yaml
 RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 ENV NODE_ENV=production
 ENTRYPOINT ["node", "bin/marketlake.js"]
