@@ -1,29 +1,14 @@
 import { runDemo } from '../../orchestrator/index.js';
-import type { SimulationOptions } from '../../pipelines/index.js';
 import { type CommandContext, out } from '../context.js';
 import { formatMs } from '../format.js';
+import { type SimulationFlags, simulationOptions } from './simulation-flags.js';
 
-export interface DemoFlags {
-  days: number;
-  seed: number;
-  start: string;
-  tradesPerDay: number;
-  quotesPerDay: number;
-  postsPerDay: number;
-  badRate: number;
+export interface DemoFlags extends SimulationFlags {
   serve: boolean;
 }
 
 export async function demoCommand(ctx: CommandContext, flags: DemoFlags): Promise<number> {
-  const simulation: SimulationOptions = {
-    seed: flags.seed,
-    startDate: flags.start,
-    days: flags.days,
-    tradesPerSymbolDay: flags.tradesPerDay,
-    quotesPerSymbolDay: flags.quotesPerDay,
-    postsPerSymbolDay: flags.postsPerDay,
-    badRecordRate: flags.badRate,
-  };
+  const simulation = simulationOptions(flags);
   const summary = await runDemo(ctx.config, ctx.lake, ctx.logger, { simulation, serve: flags.serve });
   if (ctx.config.json) {
     out(JSON.stringify(summary, null, 2));

@@ -2,29 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simulateMarket } from '../../pipelines/index.js';
 import { type CommandContext, out } from '../context.js';
+import { type SimulationFlags, simulationOptions } from './simulation-flags.js';
 
-export interface SimulateFlags {
+export interface SimulateFlags extends SimulationFlags {
   out: string;
-  days: number;
-  seed: number;
-  start: string;
-  tradesPerDay: number;
-  quotesPerDay: number;
-  postsPerDay: number;
-  badRate: number;
 }
 
 /** Write a simulated market as JSON Lines files, one per dataset, ready for `marketlake ingest`. */
 export async function simulateCommand(ctx: CommandContext, flags: SimulateFlags): Promise<number> {
-  const market = simulateMarket({
-    seed: flags.seed,
-    startDate: flags.start,
-    days: flags.days,
-    tradesPerSymbolDay: flags.tradesPerDay,
-    quotesPerSymbolDay: flags.quotesPerDay,
-    postsPerSymbolDay: flags.postsPerDay,
-    badRecordRate: flags.badRate,
-  });
+  const market = simulateMarket(simulationOptions(flags));
   await mkdir(flags.out, { recursive: true });
   const files: Record<string, unknown[]> = {
     symbol_refs: market.symbolRefs,
