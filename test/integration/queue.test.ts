@@ -293,6 +293,13 @@ describe('schedules on BullMQ (real Redis)', () => {
         60_000,
         'catch-up and new ticks',
       );
+      // No new ticks from here; let every started run finish before stopping.
+      await queues[0]!.removeJobScheduler('tick');
+      await eventually(
+        async () => ((await ticks()).every((r) => r.status !== 'running') ? true : undefined),
+        90_000,
+        'every run to finish',
+      );
       await Promise.all(pool.splice(0).map((w) => w.stop()));
 
       const runs = await ticks();
@@ -300,9 +307,7 @@ describe('schedules on BullMQ (real Redis)', () => {
       // One run per tick, and no tick between the first and the last is missing.
       expect(new Set(at).size).toBe(at.length);
       for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBe(2_000);
-      // None failed; the last ticks may still be in flight when the workers stopped.
-      expect(runs.filter((r) => r.status === 'failed')).toEqual([]);
-      expect(runs.filter((r) => r.status === 'succeeded').length).toBeGreaterThanOrEqual(runs.length - 2);
+      expect(runs.filter((r) => r.status !== 'succeeded')).toEqual([]);
     } finally {
       await Promise.all(pool.map((w) => w.stop()));
       for (const q of queues) {

@@ -191,7 +191,8 @@ function servingSuite(open: () => Promise<ServingTarget>) {
     expect(symbols[2]).toMatchObject({ valid_to: '2019-12-31', is_current: false });
 
     const dates = await target.query('SELECT * FROM gold.dim_date ORDER BY date_key');
-    expect(dates[1]).toEqual({
+    // The fixture fills the columns it knows; columns the DDL added later arrive as NULL.
+    expect(dates[1]).toMatchObject({
       date_key: 20240106,
       date: '2024-01-06',
       year: 2024,
