@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BAR_RECORD_RULES, Bar } from './bar.contract.js';
+import { CorporateAction } from './corporate-action.contract.js';
 import type { ColumnMeta } from './fields.js';
 import { QUOTE_RECORD_RULES, Quote } from './quote.contract.js';
 import type { FieldRule, RecordRule } from './rules.js';
@@ -8,7 +9,14 @@ import { SymbolRef } from './symbol-ref.contract.js';
 import { Trade } from './trade.contract.js';
 
 /** The bronze datasets, as a closed set: names become table names, paths and CLI arguments. */
-export const DATASET_NAMES = ['trades', 'quotes', 'bars', 'sentiment_posts', 'symbol_refs'] as const;
+export const DATASET_NAMES = [
+  'trades',
+  'quotes',
+  'bars',
+  'sentiment_posts',
+  'symbol_refs',
+  'corporate_actions',
+] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
 export interface ContractColumn {
@@ -80,6 +88,7 @@ export const DATASETS: Readonly<Record<DatasetName, Dataset>> = Object.freeze({
   bars: dataset('bars', 'bar.v1', Bar, 'bar_start_at', BAR_RECORD_RULES),
   sentiment_posts: dataset('sentiment_posts', 'sentiment_post.v1', SentimentPost, 'created_at'),
   symbol_refs: dataset('symbol_refs', 'symbol_ref.v1', SymbolRef, 'valid_from'),
+  corporate_actions: dataset('corporate_actions', 'corporate_action.v1', CorporateAction, 'factor_date'),
 });
 
 export function isDatasetName(name: string): name is DatasetName {

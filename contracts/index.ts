@@ -1,4 +1,5 @@
 export { BAR_INTERVALS, BAR_RECORD_RULES, Bar, type BarInterval } from './bar.contract.js';
+export { CorporateAction } from './corporate-action.contract.js';
 export { type ContractSql, contractSql } from './contract-sql.js';
 export {
   type ContractColumn,

@@ -26,6 +26,11 @@ export const factBars: ModelDefinition = {
     { name: 'volume', description: 'Quantity traded' },
     { name: 'vwap', description: 'Volume-weighted average price' },
     { name: 'trade_count', description: 'Number of trades' },
+    {
+      name: 'adj_close',
+      description:
+        "1d only: close adjusted for splits and dividends (raw close × the factor file's price_factor × split_factor)",
+    },
   ],
   checks: [
     uniqueKey(ref, ['symbol', 'interval', 'bar_start_at']),
@@ -42,6 +47,12 @@ export const factBars: ModelDefinition = {
       'vwap_within_range',
       'vwap IS NULL OR vwap BETWEEN low * (1 - 1e-9) AND high * (1 + 1e-9)',
       'VWAP lies between low and high',
+    ),
+    rowRule(
+      ref,
+      'adj_close_daily_only',
+      "(interval = '1d') = (adj_close IS NOT NULL) AND (adj_close IS NULL OR adj_close > 0)",
+      'adj_close is set (and positive) on daily bars only',
     ),
     rowRule(
       ref,

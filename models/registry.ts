@@ -7,6 +7,7 @@ import { factDailySentiment } from './fact-daily-sentiment.model.js';
 import { factSentimentVolatility } from './fact-sentiment-volatility.model.js';
 import type { ModelDefinition } from './model.js';
 import { silverBars } from './silver-bars.model.js';
+import { silverCorporateActions } from './silver-corporate-actions.model.js';
 import { silverQuotes } from './silver-quotes.model.js';
 import { silverSentimentPosts } from './silver-sentiment-posts.model.js';
 import { silverSentimentScores } from './silver-sentiment-scores.model.js';
@@ -19,6 +20,7 @@ export const MODELS: readonly ModelDefinition[] = Object.freeze([
   silverTrades,
   silverQuotes,
   silverBars,
+  silverCorporateActions,
   silverSentimentScores,
   silverSentimentPosts,
   dimSymbol,

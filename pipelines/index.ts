@@ -22,6 +22,13 @@ export {
   type SymbolSpec,
   simulateMarket,
 } from './simulator/index.js';
+export {
+  type FactorFileOptions,
+  ingestDailyBarFile,
+  ingestFactorFile,
+  readDailyBarFile,
+  readFactorFile,
+} from './sources/factor-file.source.js';
 export { algoseekFileFacts, formatMapping, INGEST_FORMATS, type IngestFormat } from './sources/formats.js';
 export { MAX_LINE_BYTES, readJsonLines } from './sources/jsonl-source.js';
 export { readLines } from './sources/lines-source.js';

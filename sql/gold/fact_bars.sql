@@ -11,6 +11,9 @@
 -- order. Where a symbol has no trades for a session, vendor bars
 -- (silver.bars) stand in: its 1m bars feed 1m and the roll-ups, and its 1d bar (else the regular
 -- session of its 1m bars) gives 1d; trade_count and vwap stay null when the vendor gives none.
+-- adj_close (1d only; null intraday): the raw close times the split/dividend adjustment factor of
+-- silver.corporate_actions covering the session; 1 (adj_close = close) where no factor row covers it
+-- (after the latest action, or a symbol without a factor file). open..close stay raw.
 -- Volume and dollar volume are summed as DECIMAL: floating-point sums depend on the order threads
 -- add them in, and a rerun must give the same bars to the last bit.
 with trades as (
@@ -28,6 +31,10 @@ vendor_bars as (
 
 symbols as (
     select symbol_key, symbol, valid_from from gold.dim_symbol
+),
+
+actions as (
+    select symbol, covers_from, factor_date, adjustment_factor from silver.corporate_actions
 ),
 
 traded_sessions as (
@@ -209,10 +216,15 @@ final as (
         b.close,
         cast(b.volume as double) as volume,
         cast(b.dollar_volume / nullif(b.volume, 0) as double) as vwap,
-        cast(b.trade_count as bigint) as trade_count
+        cast(b.trade_count as bigint) as trade_count,
+        case when b.interval = '1d' then b.close * coalesce(a.adjustment_factor, 1) end as adj_close
     from all_bars as b
     asof left join symbols as s
         on b.symbol = s.symbol and b.session_date >= s.valid_from
+    left join actions as a
+        on b.interval = '1d'
+        and b.symbol = a.symbol
+        and b.session_date between a.covers_from and a.factor_date
 )
 
 select * from final

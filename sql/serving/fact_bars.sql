@@ -21,3 +21,6 @@ CREATE TABLE IF NOT EXISTS gold.fact_bars (
 );
 
 CREATE INDEX IF NOT EXISTS fact_bars_symbol_key_date_key_idx ON gold.fact_bars (symbol_key, date_key);
+
+-- Added with adjusted prices (issue #5); ADD COLUMN IF NOT EXISTS upgrades older databases.
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS adj_close DOUBLE PRECISION;

@@ -97,6 +97,7 @@ describe('the DAG from the SQL, and selectors', () => {
       'gold.fact_bars',
       'gold.fact_daily_market',
       'silver.bars',
+      'silver.corporate_actions',
       'silver.symbol_refs',
       'silver.trades',
     ]);
