@@ -12,13 +12,14 @@ import {
 
 /**
  * The contract's rules as DuckDB SQL, generated from the same FieldRule/RecordRule definitions
- * the zod schemas are built from (rules.ts). Input: one JSON-typed column per contract field
- * named `in_<field>` (SQL NULL when absent) and `in_extra` (JSON object text or NULL). Output of
- * `checkSelect`: `r_<field>` (the field's reason or NULL) and `v_<field>` (the typed value);
- * `reasonExpr` joins them into the record's reason, the same text validateRecord gives.
+ * the zod schemas are built from (rules.ts). Each source value is extracted once, before the
+ * checks, into plain columns (see InputColumns); the checks never parse JSON again, which is what
+ * keeps the bulk path near DuckDB's own copy speed. Output of `checkSelect`: `r_<field>` (the
+ * field's reason or NULL) and `v_<field>` (the typed value); `reasonExpr` joins them into the
+ * record's reason, the same text validateRecord gives.
  */
 export interface ContractSql {
-  /** Select list computing `r_*` and `v_*` from `in_*` (plus every column passed through). */
+  /** Select list computing `r_*` and `v_*` from the input columns (plus every column passed through). */
   checkSelect: string;
   /** Reason expression over `r_*` and `v_*`: NULL when the record is valid. */
   reasonExpr: string;
@@ -26,12 +27,46 @@ export interface ContractSql {
   valueSelect: string;
 }
 
+/**
+ * The input columns the generated checks read, per contract field, as the source adapters
+ * (map-sql.ts) produce them:
+ * - `t_<field>`: the JSON type name of the value as `json_type` spells it (`VARCHAR`, `BIGINT`,
+ *   `UBIGINT`, `DOUBLE`, `BOOLEAN`, `ARRAY`, `OBJECT`, `NULL`), SQL NULL when absent;
+ * - `s_<field>`: its text (a string's characters, a number's literal, other values as JSON);
+ * - `n_<field>` (number fields): its value as DOUBLE (scaled already);
+ * - `li_<field>` / `lt_<field>` (list fields): the items' texts and JSON type names (`lt` NULL
+ *   when every item is text, e.g. a CSV cell split on spaces);
+ * - `in_extra`: unknown fields as JSON object text, or NULL.
+ */
+export const inputColumn = {
+  type: (field: string) => `t_${field}`,
+  text: (field: string) => `s_${field}`,
+  number: (field: string) => `n_${field}`,
+  items: (field: string) => `li_${field}`,
+  itemTypes: (field: string) => `lt_${field}`,
+  extra: 'in_extra',
+} as const;
+
 const q = (s: string) => literal(s);
-const inCol = (name: string) => ident(`in_${name}`);
-const missing = (v: string) => `(${v} IS NULL OR json_type(${v}) = 'NULL')`;
-const str = (v: string) => `(${v} ->> '$')`;
 const NUMERIC_JSON = `('BIGINT', 'UBIGINT', 'DOUBLE')`;
 const re = (p: TextPattern | string) => q(typeof p === 'string' ? p : p.source);
+
+interface Inputs {
+  t: string;
+  s: string;
+  n: string;
+  li: string;
+  lt: string;
+}
+
+const inputsOf = (field: string): Inputs => ({
+  t: ident(inputColumn.type(field)),
+  s: ident(inputColumn.text(field)),
+  n: ident(inputColumn.number(field)),
+  li: ident(inputColumn.items(field)),
+  lt: ident(inputColumn.itemTypes(field)),
+});
+const missing = (x: Inputs) => `(${x.t} IS NULL OR ${x.t} = 'NULL')`;
 
 function nullOrRequired(nullable: boolean): string {
   return nullable ? 'NULL' : q(MESSAGES.required);
@@ -47,81 +82,79 @@ function textChecks(rule: Extract<FieldRule, { kind: 'text' }>, s: string): stri
 }
 
 const SAFE = '9007199254740991';
-const safeInteger = (v: string) =>
-  `(json_type(${v}) IN ${NUMERIC_JSON} AND ${v}::DOUBLE = trunc(${v}::DOUBLE) AND abs(${v}::DOUBLE) <= ${SAFE})`;
+/** A JSON number's DOUBLE, from its literal text (the text inputs of id fields). */
+const numberOfText = (x: Inputs) => `TRY_CAST(${x.s} AS DOUBLE)`;
+const safeInteger = (x: Inputs) =>
+  `(${x.t} IN ${NUMERIC_JSON} AND ${numberOfText(x)} = trunc(${numberOfText(x)}) AND abs(${numberOfText(x)}) <= ${SAFE})`;
 
-/** The reason a JSON value `v` breaks `rule`, or NULL. */
-function reasonOf(rule: FieldRule, v: string): string {
+function listReason(rule: Extract<FieldRule, { kind: 'list' }>, x: Inputs): string {
+  const typeBad = `coalesce(list_position(list_transform(${x.lt}, lambda y: y <> 'VARCHAR'), true), 0)`;
+  const conds = [`length(y) > ${rule.itemMax}`];
+  if (rule.itemPattern) conds.push(`NOT regexp_full_match(y, ${re(rule.itemPattern)})`);
+  const textBad = `coalesce(list_position(list_transform(${x.li}, lambda y: ${conds.join(' OR ')}), true), 0)`;
+  const i = `(CASE WHEN ${typeBad} = 0 THEN ${textBad} WHEN ${textBad} = 0 THEN ${typeBad} ELSE least(${typeBad}, ${textBad}) END)`;
+  const idx = `CAST(${i} - 1 AS VARCHAR)`;
+  const itemReason = [
+    `WHEN coalesce(${x.lt}[${i}], 'VARCHAR') <> 'VARCHAR' THEN 'item ' || ${idx} || ': ${MESSAGES.text}'`,
+    `WHEN length(${x.li}[${i}]) > ${rule.itemMax} THEN 'item ' || ${idx} || ': ${MESSAGES.maxLength(rule.itemMax)}'`,
+    ...(rule.itemPattern ? [`ELSE 'item ' || ${idx} || ': ' || ${q(rule.itemPattern.message)}`] : []),
+  ].join(' ');
+  return `CASE WHEN ${x.t} IS NULL THEN NULL WHEN ${x.t} <> 'ARRAY' THEN ${q(MESSAGES.list)} WHEN len(${x.li}) > ${rule.maxItems} THEN ${q(MESSAGES.maxItems(rule.maxItems))} WHEN ${i} > 0 THEN (CASE ${itemReason} END) END`;
+}
+
+/** The reason the extracted value `x` breaks `rule`, or NULL. */
+function reasonOf(rule: FieldRule, x: Inputs): string {
   switch (rule.kind) {
     case 'number': {
-      const n = `${v}::DOUBLE`;
       const checks = [
-        `WHEN json_type(${v}) NOT IN ${NUMERIC_JSON} THEN ${q(MESSAGES.number)}`,
-        `WHEN NOT isfinite(${n}) THEN ${q(MESSAGES.finite)}`,
+        `WHEN ${x.t} NOT IN ${NUMERIC_JSON} THEN ${q(MESSAGES.number)}`,
+        `WHEN ${x.n} IS NULL OR NOT isfinite(${x.n}) THEN ${q(MESSAGES.finite)}`,
       ];
       if (rule.integer)
-        checks.push(`WHEN ${n} <> trunc(${n}) OR abs(${n}) > ${SAFE} THEN ${q(MESSAGES.integer)}`);
-      if (rule.sign === 'positive') checks.push(`WHEN ${n} <= 0 THEN ${q(MESSAGES.positive)}`);
-      if (rule.sign === 'nonnegative') checks.push(`WHEN ${n} < 0 THEN ${q(MESSAGES.nonnegative)}`);
-      return `CASE WHEN ${missing(v)} THEN ${nullOrRequired(rule.nullable)} ${checks.join(' ')} END`;
+        checks.push(`WHEN ${x.n} <> trunc(${x.n}) OR abs(${x.n}) > ${SAFE} THEN ${q(MESSAGES.integer)}`);
+      if (rule.sign === 'positive') checks.push(`WHEN ${x.n} <= 0 THEN ${q(MESSAGES.positive)}`);
+      if (rule.sign === 'nonnegative') checks.push(`WHEN ${x.n} < 0 THEN ${q(MESSAGES.nonnegative)}`);
+      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} ${checks.join(' ')} END`;
     }
     case 'text': {
       const ints = rule.fromInteger
-        ? `WHEN ${safeInteger(v)} THEN NULL WHEN json_type(${v}) IN ${NUMERIC_JSON} THEN ${q(MESSAGES.unsafeInteger)} `
+        ? `WHEN ${safeInteger(x)} THEN NULL WHEN ${x.t} IN ${NUMERIC_JSON} THEN ${q(MESSAGES.unsafeInteger)} `
         : '';
-      return `CASE WHEN ${missing(v)} THEN ${nullOrRequired(rule.nullable)} ${ints}WHEN json_type(${v}) <> 'VARCHAR' THEN ${q(MESSAGES.text)} ${textChecks(rule, str(v))} END`;
+      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} ${ints}WHEN ${x.t} <> 'VARCHAR' THEN ${q(MESSAGES.text)} ${textChecks(rule, x.s)} END`;
     }
     case 'enum': {
       const values = rule.values.map(q).join(', ');
-      return `CASE WHEN ${missing(v)} THEN ${nullOrRequired(rule.nullable)} WHEN json_type(${v}) <> 'VARCHAR' OR ${str(v)} NOT IN (${values}) THEN ${q(MESSAGES.oneOf(rule.values))} END`;
+      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR ${x.s} NOT IN (${values}) THEN ${q(MESSAGES.oneOf(rule.values))} END`;
     }
-    case 'list': {
-      const items = `CAST(${v} AS JSON[])`;
-      const bad = (x: string) => {
-        const conds = [`json_type(${x}) <> 'VARCHAR'`, `length(${str(x)}) > ${rule.itemMax}`];
-        if (rule.itemPattern) conds.push(`NOT regexp_full_match(${str(x)}, ${re(rule.itemPattern)})`);
-        return conds.join(' OR ');
-      };
-      const i = `list_position(list_transform(${items}, lambda x: ${bad('x')}), true)`;
-      const item = `${items}[${i}]`;
-      const idx = `CAST(${i} - 1 AS VARCHAR)`;
-      const itemReason = [
-        `WHEN json_type(${item}) <> 'VARCHAR' THEN 'item ' || ${idx} || ': ${MESSAGES.text}'`,
-        `WHEN length(${str(item)}) > ${rule.itemMax} THEN 'item ' || ${idx} || ': ${MESSAGES.maxLength(rule.itemMax)}'`,
-        ...(rule.itemPattern ? [`ELSE 'item ' || ${idx} || ': ' || ${q(rule.itemPattern.message)}`] : []),
-      ].join(' ');
-      return `CASE WHEN ${v} IS NULL THEN NULL WHEN json_type(${v}) <> 'ARRAY' THEN ${q(MESSAGES.list)} WHEN json_array_length(${v}) > ${rule.maxItems} THEN ${q(MESSAGES.maxItems(rule.maxItems))} WHEN ${i} > 0 THEN (CASE ${itemReason} END) END`;
-    }
+    case 'list':
+      return listReason(rule, x);
     case 'time': {
-      const s = str(v);
-      const ts = `TRY_CAST(${s} AS TIMESTAMPTZ)`;
+      const ts = `TRY_CAST(${x.s} AS TIMESTAMPTZ)`;
       const earliest = q(new Date(EARLIEST_EVENT_AT).toISOString());
-      return `CASE WHEN ${missing(v)} THEN ${rule.nullable ? 'NULL' : q(MESSAGES.required)} WHEN json_type(${v}) <> 'VARCHAR' OR NOT regexp_full_match(${s}, ${re(ISO_INSTANT_SOURCE)}) THEN ${q(MESSAGES.instant)} WHEN ${ts} IS NULL THEN ${q(MESSAGES.realDate)} WHEN ${ts} < ${earliest}::TIMESTAMPTZ THEN ${q(MESSAGES.before1990)} WHEN ${ts} > now() + INTERVAL ${FUTURE_TOLERANCE_MS} MILLISECOND THEN ${q(MESSAGES.future)} END`;
+      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR NOT regexp_full_match(${x.s}, ${re(ISO_INSTANT_SOURCE)}) THEN ${q(MESSAGES.instant)} WHEN ${ts} IS NULL THEN ${q(MESSAGES.realDate)} WHEN ${ts} < ${earliest}::TIMESTAMPTZ THEN ${q(MESSAGES.before1990)} WHEN ${ts} > now() + INTERVAL ${FUTURE_TOLERANCE_MS} MILLISECOND THEN ${q(MESSAGES.future)} END`;
     }
-    case 'date': {
-      const s = str(v);
-      return `CASE WHEN ${missing(v)} THEN ${nullOrRequired(rule.nullable)} WHEN json_type(${v}) <> 'VARCHAR' OR NOT regexp_full_match(${s}, ${re(ISO_DATE_SOURCE)}) THEN ${q(MESSAGES.date)} WHEN TRY_CAST(${s} AS DATE) IS NULL THEN ${q(MESSAGES.realDate)} END`;
-    }
+    case 'date':
+      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR NOT regexp_full_match(${x.s}, ${re(ISO_DATE_SOURCE)}) THEN ${q(MESSAGES.date)} WHEN TRY_CAST(${x.s} AS DATE) IS NULL THEN ${q(MESSAGES.realDate)} END`;
   }
 }
 
-/** The typed value of a JSON value `v` under `rule` (only meaningful when its reason is NULL). */
-function typedValueOf(rule: FieldRule, v: string, sqlType: string): string {
+/** The typed value of the extracted value `x` under `rule` (only meaningful when its reason is NULL). */
+function typedValueOf(rule: FieldRule, x: Inputs, sqlType: string): string {
   switch (rule.kind) {
     case 'number':
-      return `CASE WHEN ${missing(v)} THEN NULL ELSE TRY_CAST(${v} AS ${sqlType}) END`;
+      return `CASE WHEN ${missing(x)} THEN NULL ELSE TRY_CAST(${x.n} AS ${sqlType}) END`;
     case 'text':
       return rule.fromInteger
-        ? `CASE WHEN ${missing(v)} THEN NULL WHEN json_type(${v}) = 'VARCHAR' THEN ${str(v)} ELSE TRY_CAST(TRY_CAST(${v}::DOUBLE AS BIGINT) AS VARCHAR) END`
-        : `CASE WHEN ${missing(v)} THEN NULL ELSE ${str(v)} END`;
+        ? `CASE WHEN ${missing(x)} THEN NULL WHEN ${x.t} = 'VARCHAR' THEN ${x.s} ELSE TRY_CAST(TRY_CAST(${numberOfText(x)} AS BIGINT) AS VARCHAR) END`
+        : `CASE WHEN ${missing(x)} THEN NULL ELSE ${x.s} END`;
     case 'enum':
-      return `CASE WHEN ${missing(v)} THEN NULL ELSE ${str(v)} END`;
+      return `CASE WHEN ${missing(x)} THEN NULL ELSE ${x.s} END`;
     case 'list':
-      return `CASE WHEN ${v} IS NULL THEN []::VARCHAR[] ELSE list_transform(TRY_CAST(${v} AS JSON[]), lambda x: x ->> '$') END`;
+      return `coalesce(${x.li}, []::VARCHAR[])`;
     case 'time':
-      return `TRY_CAST(${str(v)} AS TIMESTAMPTZ)`;
+      return `TRY_CAST(${x.s} AS TIMESTAMPTZ)`;
     case 'date':
-      return `TRY_CAST(${str(v)} AS DATE)`;
+      return `TRY_CAST(${x.s} AS DATE)`;
   }
 }
 
@@ -134,8 +167,8 @@ export function contractSql(dataset: DatasetName): ContractSql {
   const fields = contract.columns.filter((c) => c.rule);
   for (const c of fields) {
     const rule = c.rule as FieldRule;
-    checks.push(`${reasonOf(rule, inCol(c.name))} AS ${ident(`r_${c.name}`)}`);
-    checks.push(`${typedValueOf(rule, inCol(c.name), c.sqlType)} AS ${ident(`v_${c.name}`)}`);
+    checks.push(`${reasonOf(rule, inputsOf(c.name))} AS ${ident(`r_${c.name}`)}`);
+    checks.push(`${typedValueOf(rule, inputsOf(c.name), c.sqlType)} AS ${ident(`v_${c.name}`)}`);
     values.push(`${ident(`v_${c.name}`)} AS ${ident(c.name)}`);
   }
   const allFieldsOk = fields.map((c) => `${ident(`r_${c.name}`)} IS NULL`).join(' AND ');
@@ -149,7 +182,7 @@ export function contractSql(dataset: DatasetName): ContractSql {
       `CASE WHEN ${ident(`r_${c.name}`)} IS NOT NULL THEN ${q(`${c.name}: `)} || ${ident(`r_${c.name}`)} ${ruleReasons.join(' ')} END`,
     );
   }
-  const extra = inCol(EXTRA_COLUMN);
+  const extra = ident(inputColumn.extra);
   reasons.push(
     `CASE WHEN length(${extra}) > ${EXTRA_MAX_CHARS} THEN ${q(`${EXTRA_COLUMN}: ${MESSAGES.maxLength(EXTRA_MAX_CHARS)}`)} END`,
   );

@@ -1,12 +1,42 @@
 import { contractSql, DATASETS } from '../../contracts/index.js';
-import { type LakeSession, literal } from '../../layers/index.js';
+import { ident, type LakeSession, literal } from '../../layers/index.js';
 import { MAX_LINE_BYTES } from '../sources/jsonl-source.js';
-import { delimitedInputsSql, jsonInputsSql } from '../sources/map-sql.js';
+import { delimitedInputsSql, jsonExtractSql, jsonInputsSql, jsonUnreadableSql } from '../sources/map-sql.js';
 import type { ColumnMapping } from '../sources/mapping.js';
 
-/** Line reader: every line of the file as one VARCHAR column (\x1f never occurs in scanned-safe files). */
+/**
+ * Line reader: every line of the file as one VARCHAR column with its 1-based number. A blank
+ * line comes back as NULL, so `ordinality` is the line number; it is assigned by the parallel
+ * scan itself (no window over the whole file), so both cores read and check lines.
+ * \x1f never occurs in files the scan calls line-safe.
+ */
 function linesSql(file: string): string {
-  return `read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x1f', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, max_line_size = 67108864)`;
+  return `read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x1f', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, max_line_size = 67108864) WITH ORDINALITY`;
+}
+
+/** JSON.parse refuses NaN/Infinity; DuckDB's reader accepts them. Cheap substring guard, then the exact pattern. */
+const NON_JSON_NUMBER = `((contains(line, 'NaN') OR contains(line, 'nan') OR contains(line, 'Inf') OR contains(line, 'inf')) AND regexp_matches(line, '[:,\\[]\\s*-?(?:NaN|Infinity|inf|nan)\\s*[,}\\]]'))`;
+
+/**
+ * Rows of a Parquet file as JSON object text, numbered from 1, so they take the JSON path:
+ * timestamps become RFC 3339 text (TIMESTAMPTZ in UTC; naive TIMESTAMP read as UTC unless the
+ * mapping names another zone, then left naive for it to convert).
+ */
+async function parquetRowsSql(session: LakeSession, file: string, zone: string): Promise<string> {
+  const from = `read_parquet(${literal(file)}, file_row_number = true)`;
+  const columns = (await session.describe(`SELECT * FROM ${from}`)).filter(
+    (c) => c.name !== 'file_row_number',
+  );
+  const fields = columns.map((c) => {
+    const col = ident(c.name);
+    let expr = col;
+    if (c.type === 'TIMESTAMP WITH TIME ZONE')
+      expr = `strftime(timezone('UTC', ${col}), '%Y-%m-%dT%H:%M:%S.%fZ')`;
+    else if (c.type.startsWith('TIMESTAMP'))
+      expr = `strftime(${col}::TIMESTAMP, ${zone === 'UTC' ? `'%Y-%m-%dT%H:%M:%S.%fZ'` : `'%Y-%m-%d %H:%M:%S.%f'`})`;
+    return `${literal(c.name)}: ${expr}`;
+  });
+  return `SELECT file_row_number + 1 AS source_line, to_json({${fields.join(', ')}})::VARCHAR AS line FROM ${from}`;
 }
 
 export interface StageOptions {
@@ -18,36 +48,55 @@ export interface StageOptions {
 }
 
 /**
- * The bulk fast path: one DuckDB statement reads every line of the file, maps it onto the
- * contract, runs the contract's rules as SQL (generated from the same rules as the zod
- * schemas) and writes one staging Parquet file holding every record: its line, its reason
- * (NULL when valid), the raw text of refused records, and the typed contract columns.
+ * The bulk fast path: one DuckDB statement reads every line of the file (in parallel), extracts
+ * each mapped value once (one JSON parse per line for the types and one for the texts; CSV cells
+ * by splitting, no JSON at all), runs the contract's rules as SQL over those plain columns
+ * (generated from the same rules as the zod schemas) and writes one staging Parquet file holding
+ * every record: its line, its reason (NULL when valid), the raw text of refused records, and the
+ * typed contract columns. Returns nothing; the caller splits the staged file into bronze and
+ * quarantine.
  */
 export async function stageWithSql(session: LakeSession, options: StageOptions): Promise<void> {
   const { mapping } = options;
   const contract = contractSql(mapping.dataset);
   const tooLong = `length(line) > ${MAX_LINE_BYTES}`;
-  let parseError: string;
+  const tooLongReason = `'line longer than ${MAX_LINE_BYTES} bytes'`;
+  const version = literal(DATASETS[mapping.dataset].contractVersion);
+  // Blank lines come back as NULL; a line of only spaces/tabs is blank too (trim only when it starts so).
+  const notBlank = `line IS NOT NULL AND (ascii(line) NOT IN (9, 32) OR trim(line, E' \\t') <> '')`;
+  const source =
+    mapping.layout === 'parquet'
+      ? await parquetRowsSql(session, options.file, mapping.timeZone)
+      : `SELECT ordinality AS source_line, line FROM ${linesSql(options.file)}`;
+  const stages: string[] = [`src AS (${source})`];
   let inputs: string;
-  const firstLine = mapping.layout === 'csv' && mapping.header ? 'AND source_line > 1' : '';
-  if (mapping.layout === 'jsonl') {
-    parseError = `CASE WHEN ${tooLong} THEN 'line longer than ${MAX_LINE_BYTES} bytes' WHEN NOT json_valid(line) OR regexp_matches(line, '[:,\\[]\\s*-?(?:NaN|Infinity|inf|nan)\\s*[,}\\]]') THEN 'malformed JSON' WHEN json_type(line) <> 'OBJECT' THEN '(record): expected a JSON object' END`;
+  if (mapping.layout !== 'csv') {
+    const isObject = `(ascii(line) = 123 OR regexp_matches(line, '^[\\s\\x{FEFF}]*\\{'))`;
+    stages.push(
+      `typ AS (SELECT source_line, line, ${jsonExtractSql(mapping, `CASE WHEN NOT ${tooLong} THEN line END`)} FROM src WHERE ${notBlank})`,
+      `ext AS (SELECT *, CASE WHEN ${tooLong} THEN ${tooLongReason} WHEN ${jsonUnreadableSql(mapping)} OR ${NON_JSON_NUMBER} THEN 'malformed JSON' WHEN NOT ${isObject} THEN '(record): expected a JSON object' END AS parse_error FROM typ)`,
+    );
     inputs = jsonInputsSql(mapping, '(CASE WHEN parse_error IS NULL THEN line END)');
   } else {
     const names = options.names ?? [];
     const delim = literal(mapping.delimiter);
-    parseError = `CASE WHEN ${tooLong} THEN 'line longer than ${MAX_LINE_BYTES} bytes' WHEN len(string_split(line, ${delim})) <> ${names.length} THEN 'expected ${names.length} fields, found ' || len(string_split(line, ${delim})) END`;
-    inputs = delimitedInputsSql(mapping, names, `string_split(line, ${delim})`);
+    const header = mapping.header ? 'AND source_line > 1' : '';
+    stages.push(
+      `spl AS (SELECT source_line, line, string_split(line, ${delim}) AS cells FROM src WHERE ${notBlank} ${header})`,
+      `ext AS (SELECT *, CASE WHEN ${tooLong} THEN ${tooLongReason} WHEN len(cells) <> ${names.length} THEN 'expected ${names.length} fields, found ' || len(cells) END AS parse_error FROM spl)`,
+    );
+    inputs = delimitedInputsSql(mapping, names, 'cells');
   }
-  const version = literal(DATASETS[mapping.dataset].contractVersion);
-  const sql = [
-    `COPY (WITH src AS (SELECT row_number() OVER () AS source_line, line FROM ${linesSql(options.file)}),`,
-    `rec AS (SELECT source_line, line, ${parseError} AS parse_error FROM src WHERE line IS NOT NULL AND trim(line, E' \\t\\r') <> '' ${firstLine}),`,
-    `inp AS (SELECT source_line, line, parse_error, ${inputs.replaceAll('\n', ' ')} FROM rec),`,
-    `chk AS (SELECT *, ${contract.checkSelect.replaceAll('\n', ' ')} FROM inp),`,
+  const oneLine = (s: string) => s.replaceAll('\n', ' ');
+  stages.push(
+    `inp AS (SELECT source_line, line, parse_error, ${oneLine(inputs)} FROM ext)`,
+    `chk AS (SELECT *, ${oneLine(contract.checkSelect)} FROM inp)`,
     `fin AS (SELECT source_line, line, coalesce(parse_error, ${contract.reasonExpr}) AS reason, ${contract.valueSelect} FROM chk)`,
+  );
+  const sql = [
+    `COPY (WITH ${stages.join(',\n')}`,
     `SELECT source_line, CASE WHEN reason IS NULL THEN NULL WHEN ${tooLong} THEN left(line, 256) ELSE line END AS raw, reason, ${version} AS contract_version, * EXCLUDE (source_line, line, reason) FROM fin`,
-    `) TO ${literal(options.target)} (FORMAT parquet, COMPRESSION zstd)`,
+    `) TO ${literal(options.target)} (FORMAT parquet, COMPRESSION uncompressed)`,
   ].join('\n');
   await session.run(sql);
 }

@@ -9,26 +9,61 @@ export interface FileScan {
   bytes: number;
   /** False when the line-based SQL path could misread the file (invalid UTF-8, CR, 0x1F bytes). */
   sqlSafe: boolean;
+  /** True when the file holds a double quote: a CSV may then have quoted fields. */
+  hasQuotes: boolean;
   /** First line (header of a delimited file), without BOM and line end. */
   firstLine: string;
 }
 
+/** Read size of the scan: large reads keep sha256 near its streaming speed (hundreds of MB/s). */
+const CHUNK = 4 << 20;
+
+/** The decompressed byte stream of a file (`.gz` is gunzipped). */
+function openBytes(path: string, end?: number): AsyncIterable<Buffer> {
+  const input = createReadStream(path, { highWaterMark: CHUNK, ...(end !== undefined ? { end } : {}) });
+  return (
+    path.endsWith('.gz') ? input.pipe(createGunzip({ chunkSize: 1 << 20 })) : input
+  ) as AsyncIterable<Buffer>;
+}
+
+function firstLineOf(head: string): string {
+  const first = head.replace(/^\uFEFF/, '');
+  const nl = first.indexOf('\n');
+  return (nl < 0 ? first : first.slice(0, nl)).replace(/\r$/, '');
+}
+
+/** The first line of a file (decompressed), read from its first 64 KiB only. */
+export async function readFirstLine(path: string): Promise<string> {
+  let head = Buffer.alloc(0);
+  try {
+    for await (const chunk of openBytes(path, path.endsWith('.gz') ? undefined : 65_535)) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length >= 65_536 || head.includes(0x0a)) break;
+    }
+  } catch (err) {
+    // A truncated gzip still has a readable head; anything else is a real error.
+    if (head.length === 0) throw err;
+  }
+  return firstLineOf(head.subarray(0, 65_536).toString('utf8'));
+}
+
 /**
  * One streaming pass in bounded memory: content hash, size, and whether DuckDB's line reader
- * will see exactly the lines the per-record reader sees.
+ * will see exactly the lines the per-record reader sees. UTF-8 is checked per chunk up to its
+ * last newline, so a character split across chunks is never misjudged.
  */
 export async function scanFile(path: string): Promise<FileScan> {
   const hash = createHash('sha256');
-  const input = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = path.endsWith('.gz') ? input.pipe(createGunzip()) : input;
   let bytes = 0;
   let sqlSafe = true;
+  let hasQuotes = false;
   let head = '';
   let carry: Buffer = Buffer.alloc(0);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of openBytes(path)) {
     hash.update(chunk);
     bytes += chunk.length;
     if (head.length < 65_536 && !head.includes('\n')) head += chunk.subarray(0, 65_536).toString('utf8');
+    if (!hasQuotes && chunk.includes(0x22)) hasQuotes = true;
     if (!sqlSafe) continue;
     if (chunk.includes(0x0d) || chunk.includes(0x1f)) sqlSafe = false;
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
@@ -38,7 +73,5 @@ export async function scanFile(path: string): Promise<FileScan> {
     if (carry.length > 64 << 20) sqlSafe = false;
   }
   if (sqlSafe && carry.length && !isUtf8(carry)) sqlSafe = false;
-  const first = head.replace(/^\uFEFF/, '');
-  const nl = first.indexOf('\n');
-  return { contentHash: hash.digest('hex'), bytes, sqlSafe, firstLine: nl < 0 ? first : first.slice(0, nl) };
+  return { contentHash: hash.digest('hex'), bytes, sqlSafe, hasQuotes, firstLine: firstLineOf(head) };
 }

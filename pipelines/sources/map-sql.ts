@@ -1,4 +1,4 @@
-import { ISO_INSTANT_SOURCE, JSON_NUMBER_SOURCE } from '../../contracts/index.js';
+import { ISO_INSTANT_SOURCE, inputColumn, JSON_NUMBER_SOURCE } from '../../contracts/index.js';
 import { ident, literal } from '../../layers/index.js';
 import { columnIndex } from './map-record.js';
 import { type ColumnMapping, contractFields, fieldRule, isPriceField } from './mapping.js';
@@ -27,30 +27,55 @@ function timeSql(m: ColumnMapping, t: string): string {
   return `CASE WHEN ${isInt} AND ${ns} >= 0 AND ${ns} < ${MAX_EPOCH_NS} THEN strftime(make_timestamp((${ns} // 1000)::BIGINT), ${ISO_FMT}) ELSE ${t} END`;
 }
 
-/** SQL: a text cell `t` (NULL when absent or empty) → the JSON value the contract sees. */
-export function cellSql(m: ColumnMapping, field: string, t: string): string {
+const NUMERIC = `('BIGINT', 'UBIGINT', 'DOUBLE')`;
+
+/** One field's extracted inputs (see `inputColumn` in contracts/contract-sql.ts). */
+interface FieldExprs {
+  t: string;
+  s: string;
+  n?: string;
+  li?: string;
+  lt?: string;
+}
+
+function select(field: string, x: FieldExprs, kind: string | undefined): string[] {
+  const out = [`${x.t} AS ${ident(inputColumn.type(field))}`, `${x.s} AS ${ident(inputColumn.text(field))}`];
+  if (kind === 'number') out.push(`${x.n ?? 'NULL::DOUBLE'} AS ${ident(inputColumn.number(field))}`);
+  if (kind === 'list') {
+    out.push(`${x.li ?? 'NULL::VARCHAR[]'} AS ${ident(inputColumn.items(field))}`);
+    out.push(`${x.lt ?? 'NULL::VARCHAR[]'} AS ${ident(inputColumn.itemTypes(field))}`);
+  }
+  return out;
+}
+
+const ABSENT: FieldExprs = { t: 'NULL::VARCHAR', s: 'NULL::VARCHAR' };
+
+/** A text cell `t` (VARCHAR; NULL or '' when absent) → the field's inputs, as convertCell sees it. */
+export function cellExprs(m: ColumnMapping, field: string, t: string): FieldExprs {
   const rule = fieldRule(m.dataset, field);
-  const cell = `nullif(${t}, '')`;
+  const c = `nullif(${t}, '')`;
+  const present = (type: string) => `CASE WHEN ${c} IS NULL THEN NULL ELSE ${type} END`;
   switch (rule?.kind) {
     case 'number': {
-      const scaled =
-        isPriceField(m.dataset, field) && m.priceScale !== 1
-          ? `to_json(${cell}::DOUBLE / ${Number(m.priceScale)})`
-          : `${cell}::JSON`;
-      return `CASE WHEN ${match(cell, JSON_NUMBER_SOURCE)} THEN ${scaled} ELSE to_json(${cell}) END`;
+      const scale = isPriceField(m.dataset, field) && m.priceScale !== 1 ? ` / ${Number(m.priceScale)}` : '';
+      return {
+        t: `CASE WHEN ${c} IS NULL THEN NULL WHEN ${match(c, JSON_NUMBER_SOURCE)} THEN 'DOUBLE' ELSE 'VARCHAR' END`,
+        s: c,
+        n: `(TRY_CAST(${c} AS DOUBLE)${scale})`,
+      };
     }
     case 'list':
-      return `to_json(string_split(${cell}, ' '))`;
+      return { t: present(`'ARRAY'`), s: c, li: `string_split(${c}, ' ')`, lt: 'NULL::VARCHAR[]' };
     case 'time':
-      return `to_json(${timeSql(m, cell)})`;
+      return { t: present(`'VARCHAR'`), s: timeSql(m, c) };
     default:
-      return `to_json(${cell})`;
+      return { t: present(`'VARCHAR'`), s: c };
   }
 }
 
 /**
- * Select list producing `in_<field>` (JSON) and `in_extra` from a row of text cells `cells`
- * (VARCHAR[], 1-based) named `names`: the SQL twin of mapCells.
+ * Select list producing the contract's input columns and `in_extra` from a row of text cells
+ * `cells` (VARCHAR[], 1-based) named `names`: the SQL twin of mapCells. No JSON is involved.
  */
 export function delimitedInputsSql(m: ColumnMapping, names: readonly string[], cells: string): string {
   const out: string[] = [];
@@ -58,61 +83,134 @@ export function delimitedInputsSql(m: ColumnMapping, names: readonly string[], c
   const fields = new Set(contractFields(m.dataset));
   for (const field of contractFields(m.dataset)) {
     const src = m.fields[field];
-    let expr = 'NULL::JSON';
-    if (src && 'constant' in src) expr = cellSql(m, field, literal(src.constant));
+    let x = ABSENT;
+    if (src && 'constant' in src) x = cellExprs(m, field, literal(src.constant));
     else if (src) {
       const i = columnIndex(m, field, names);
       if (i !== undefined) {
         used.add(i);
-        expr = cellSql(m, field, `${cells}[${i + 1}]`);
+        x = cellExprs(m, field, `${cells}[${i + 1}]`);
       }
     }
-    out.push(`${expr} AS ${ident(`in_${field}`)}`);
+    out.push(...select(field, x, fieldRule(m.dataset, field)?.kind));
   }
   const extras = names
     .map((name, i) => ({ name, i }))
     .filter(({ name, i }) => !used.has(i) && !fields.has(name))
     .map(({ name, i }) => `${literal(name)}, ${cells}[${i + 1}]`);
-  out.push(`${extras.length ? `json_object(${extras.join(', ')})::VARCHAR` : 'NULL::VARCHAR'} AS in_extra`);
+  out.push(
+    `${extras.length ? `json_object(${extras.join(', ')})::VARCHAR` : 'NULL::VARCHAR'} AS ${inputColumn.extra}`,
+  );
   return out.join(',\n  ');
 }
 
-/** Select list producing `in_<field>` and `in_extra` from a JSON object `line`: the SQL twin of mapObject. */
+/** JSON path of a top-level key. */
+const keyPath = (key: string) => `$."${key.replaceAll('"', '\\"')}"`;
+
+/** Keys of the JSON object that a mapping reads, in the order `jsonExtractSql` extracts them. */
+function mappedKeys(m: ColumnMapping): string[] {
+  const keys: string[] = [];
+  for (const field of contractFields(m.dataset)) {
+    const src = m.fields[field];
+    if (src && 'column' in src) keys.push(src.column);
+  }
+  return keys;
+}
+
+/** Can the mapped keys be one DuckDB struct (field names are case-insensitive there)? */
+function structSafe(keys: readonly string[]): boolean {
+  return keys.length > 0 && new Set(keys.map((k) => k.toLowerCase())).size === keys.length;
+}
+
+/**
+ * The one parse of a JSON line, as `jv`: a struct with every mapped key's raw JSON text (SQL
+ * NULL when absent or null; NULL as a whole when the line is not JSON). When mapped keys differ
+ * only in case (Alpaca's `S`/`s`), a struct cannot hold them: `jt`/`js` lists of types and
+ * texts (two parses) are used instead.
+ */
+export function jsonExtractSql(m: ColumnMapping, line: string): string {
+  const keys = mappedKeys(m);
+  if (structSafe(keys)) {
+    const shape = `{${keys.map((k) => `${JSON.stringify(k)}: "JSON"`).join(', ')}}`;
+    return `try(from_json(${line}, ${literal(shape)})) AS jv`;
+  }
+  const paths = keys.map((k) => literal(keyPath(k)));
+  return `try(json_type(${line}, ['$', ${paths.join(', ')}])) AS jt, CASE WHEN jt IS NOT NULL AND ${paths.length} > 0 THEN json_extract_string(${line}, [${paths.join(', ')}]) END AS js`;
+}
+
+/** SQL true when the line's JSON could not be read at all (jsonExtractSql's columns). */
+export function jsonUnreadableSql(m: ColumnMapping): string {
+  return structSafe(mappedKeys(m)) ? 'jv IS NULL' : 'jt IS NULL';
+}
+
+/** Type name and text of a raw JSON value `v` (struct path): first byte decides the type. */
+function rawValue(v: string): { t: string; s: string } {
+  const x = `${v}::VARCHAR`;
+  return {
+    t: `CASE WHEN ${v} IS NULL THEN NULL ELSE CASE ascii(${x}) WHEN 34 THEN 'VARCHAR' WHEN 91 THEN 'ARRAY' WHEN 123 THEN 'OBJECT' WHEN 116 THEN 'BOOLEAN' WHEN 102 THEN 'BOOLEAN' WHEN 110 THEN 'NULL' ELSE 'DOUBLE' END END`,
+    s: `CASE WHEN ascii(${x}) <> 34 THEN ${x} WHEN contains(${x}, '\\') THEN json_extract_string(${x}, '$') ELSE substr(${x}, 2, length(${x}) - 2) END`,
+  };
+}
+
+/**
+ * Select list producing the contract's input columns and `in_extra` from jsonExtractSql's
+ * columns and the object `line`: the SQL twin of mapObject.
+ */
 export function jsonInputsSql(m: ColumnMapping, line: string): string {
   const fields = contractFields(m.dataset);
-  const keyOf = (f: string) => {
-    const src = m.fields[f];
-    return src && 'column' in src ? src.column : undefined;
-  };
+  const keys = mappedKeys(m);
+  const struct = structSafe(keys);
   const out: string[] = [];
-  const keys = fields.map(keyOf).filter((k): k is string => k !== undefined);
   for (const field of fields) {
     const src = m.fields[field];
-    const key = keyOf(field);
-    let expr = 'NULL::JSON';
-    if (src && 'constant' in src) expr = cellSql(m, field, literal(src.constant));
-    else if (key !== undefined) {
-      const v = `json_extract(${line}, ${literal(`$."${key.replaceAll('"', '\\"')}"`)})`;
-      expr = jsonValueSql(m, field, v);
+    let x = ABSENT;
+    if (src && 'constant' in src) x = cellExprs(m, field, literal(src.constant));
+    else if (src && 'column' in src) {
+      const k = keys.indexOf(src.column) + 1;
+      let raw = struct ? rawValue(`jv[${literal(src.column)}]`) : { t: `jt[${k + 1}]`, s: `js[${k}]` };
+      if (struct && fieldRule(m.dataset, field)?.kind === 'list') {
+        // from_json gives SQL NULL for both an absent key and JSON null; a list tells them apart.
+        const v = `jv[${literal(src.column)}]`;
+        raw = {
+          ...raw,
+          t: `CASE WHEN ${v} IS NULL THEN json_type(${line}, ${literal(keyPath(src.column))}) ELSE ${raw.t} END`,
+        };
+      }
+      x = jsonValueExprs(m, field, raw.t, raw.s);
     }
-    out.push(`${expr} AS ${ident(`in_${field}`)}`);
+    out.push(...select(field, x, fieldRule(m.dataset, field)?.kind));
   }
   const skip = [...new Set([...keys, ...fields])].map(literal).join(', ');
   const unknown = `list_filter(json_keys(${line}), lambda k: k NOT IN (${skip}))`;
   const pair = `lambda k: to_json(k)::VARCHAR || ':' || json_extract(${line}, '$."' || replace(k, '"', '\\"') || '"')::VARCHAR`;
   out.push(
-    `CASE WHEN len(${unknown}) > 0 THEN '{' || array_to_string(list_transform(${unknown}, ${pair}), ',') || '}' END AS in_extra`,
+    `CASE WHEN len(${unknown}) > 0 THEN '{' || array_to_string(list_transform(${unknown}, ${pair}), ',') || '}' END AS ${inputColumn.extra}`,
   );
   return out.join(',\n  ');
 }
 
-function jsonValueSql(m: ColumnMapping, field: string, v: string): string {
+function jsonValueExprs(m: ColumnMapping, field: string, t: string, s: string): FieldExprs {
   const rule = fieldRule(m.dataset, field);
-  if (rule?.kind === 'number' && isPriceField(m.dataset, field) && m.priceScale !== 1)
-    return `CASE WHEN json_type(${v}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN to_json(${v}::DOUBLE / ${Number(m.priceScale)}) ELSE ${v} END`;
-  if (rule?.kind === 'time' && !(m.timeUnit === 'iso' && m.timeZone === 'UTC')) {
-    const safe = `(json_type(${v}) IN ('BIGINT', 'UBIGINT') AND abs(${v}::HUGEINT) <= 9007199254740991)`;
-    return `CASE WHEN json_type(${v}) = 'VARCHAR' OR ${safe} THEN to_json(${timeSql(m, `(${v} ->> '$')`)}) ELSE ${v} END`;
+  if (rule?.kind === 'number') {
+    const scale = isPriceField(m.dataset, field) && m.priceScale !== 1 ? ` / ${Number(m.priceScale)}` : '';
+    return { t, s, n: `(CASE WHEN ${t} IN ${NUMERIC} THEN TRY_CAST(${s} AS DOUBLE)${scale} END)` };
   }
-  return v;
+  if (rule?.kind === 'list') {
+    const arr = (e: string) => `CASE WHEN ${t} = 'ARRAY' THEN ${e} END`;
+    return {
+      t,
+      s,
+      li: arr(`json_extract_string(${s}, '$[*]')`),
+      lt: arr(`json_type(${s}, '$[*]')`),
+    };
+  }
+  if (rule?.kind === 'time' && !(m.timeUnit === 'iso' && m.timeZone === 'UTC')) {
+    const safe = `(${t} IN ('BIGINT', 'UBIGINT') AND abs(TRY_CAST(${s} AS HUGEINT)) <= 9007199254740991)`;
+    const convert = `${t} = 'VARCHAR' OR ${safe}`;
+    return {
+      t: `CASE WHEN ${convert} THEN 'VARCHAR' ELSE ${t} END`,
+      s: `CASE WHEN ${convert} THEN ${timeSql(m, s)} ELSE ${s} END`,
+    };
+  }
+  return { t, s };
 }

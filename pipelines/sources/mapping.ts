@@ -14,7 +14,7 @@ export type FieldSource = { column: string } | { position: number } | { constant
  */
 export interface ColumnMapping {
   dataset: DatasetName;
-  layout: 'csv' | 'jsonl';
+  layout: 'csv' | 'jsonl' | 'parquet';
   /** CSV: first line names the columns; without it, columns are 1-based positions. */
   header: boolean;
   delimiter: string;
@@ -66,7 +66,7 @@ export function parseFieldMap(
 }
 
 /** The mapping of a file already in contract shape: every field from the column of its name. */
-export function identityMapping(dataset: DatasetName, layout: 'csv' | 'jsonl'): ColumnMapping {
+export function identityMapping(dataset: DatasetName, layout: ColumnMapping['layout']): ColumnMapping {
   const fields: Record<string, FieldSource> = {};
   for (const f of contractFields(dataset)) fields[f] = { column: f };
   return {
