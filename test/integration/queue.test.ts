@@ -156,6 +156,46 @@ describe('runs on BullMQ workers (real Redis)', () => {
     }
   }, 240_000);
 
+  it('SIGTERM lets the running task finish before the worker exits (graceful shutdown)', async () => {
+    const env = await bronzeOnlyLake();
+    try {
+      const vars = {
+        LAKE_URL: env.dir,
+        QUEUE_PREFIX: prefix('graceful'),
+        MARKETLAKE_SLOW_TASK: 'model:silver.symbol_refs:3000',
+        ...FAST,
+      };
+      Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
+      const [first] = startWorkers(vars, 1);
+      workers.push(first!);
+      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      await eventually(
+        async () => {
+          const got = await env.lake.runs.getRun(runId);
+          return got?.tasks.some((t) => t.task === 'model:silver.symbol_refs' && t.status === 'running')
+            ? true
+            : undefined;
+        },
+        60_000,
+        'the slow task to start',
+      );
+      expect(await first!.stop()).toBe(0);
+      const got = await env.lake.runs.getRun(runId);
+      expect(got?.tasks.find((t) => t.task === 'model:silver.symbol_refs')).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+      });
+      // Another worker finishes the rest of the run.
+      workers.push(...startWorkers({ ...vars, MARKETLAKE_SLOW_TASK: '' }, 1, 2));
+      const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 120_000 });
+      expect(result.status).toBe('succeeded');
+      expect(await goldTables(env.lake)).toEqual(reference);
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+    } finally {
+      await env.cleanup();
+    }
+  }, 240_000);
+
   it('a transient failure injected twice succeeds on the third attempt', async () => {
     const env = await bronzeOnlyLake();
     try {
