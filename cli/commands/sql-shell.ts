@@ -1,45 +1,52 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { LakeSession } from '../../layers/index.js';
 import { type CommandContext, out } from '../context.js';
 import { renderTable } from '../format.js';
 
-/** Interactive SQL over every layer. Statements end with `;`; `.tables` lists views; `.quit` leaves. */
+const TABLES_SQL =
+  "SELECT table_schema || '.' || table_name AS name FROM information_schema.tables WHERE table_schema IN ('bronze', 'silver', 'gold', 'quarantine') ORDER BY 1";
+
+/**
+ * Interactive SQL over every layer. Statements end with `;`; `.tables` lists tables; `.quit` leaves.
+ * Works on a terminal and on piped input alike.
+ */
 export async function sqlShellCommand(ctx: CommandContext): Promise<number> {
   const session = await LakeSession.open(ctx.lake);
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  const interactive = process.stdin.isTTY ?? false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
+  const prompt = (continued: boolean) => {
+    if (!interactive) return;
+    rl.setPrompt(continued ? '   ...> ' : 'marketlake> ');
+    rl.prompt();
+  };
   out(
     `marketlake sql on ${ctx.lake.store.displayUrl}: end statements with ;  .tables lists tables, .quit exits`,
   );
   let buffer = '';
   try {
-    for (;;) {
-      let line: string;
-      try {
-        line = await rl.question(buffer ? '   ...> ' : 'marketlake> ');
-      } catch {
-        break; // input closed
-      }
+    prompt(false);
+    for await (const line of rl) {
       const trimmed = line.trim();
       if (!buffer && (trimmed === '.quit' || trimmed === '.exit')) break;
       if (!buffer && trimmed === '.tables') {
-        const rows = await session.all(
-          "SELECT table_schema || '.' || table_name AS name FROM information_schema.tables WHERE table_schema IN ('bronze','silver','gold','quarantine') ORDER BY 1",
-        );
-        out(renderTable(rows));
-        continue;
+        out(renderTable(await session.all(TABLES_SQL)));
+      } else if (trimmed !== '' || buffer) {
+        buffer += `${line}\n`;
+        if (trimmed.endsWith(';')) {
+          const statement = buffer;
+          buffer = '';
+          try {
+            await session.ensureViewsFor(statement);
+            const reader = await session.connection.runAndReadAll(statement);
+            if (reader.columnNames().length > 0) {
+              out(renderTable(reader.getRowObjectsJson() as Record<string, unknown>[], reader.columnNames()));
+            }
+          } catch (err) {
+            out(`error: ${(err as Error).message}`);
+          }
+        }
       }
-      buffer += `${line}\n`;
-      if (!trimmed.endsWith(';')) continue;
-      const statement = buffer;
-      buffer = '';
-      try {
-        await session.ensureViewsFor(statement);
-        const reader = await session.connection.runAndReadAll(statement);
-        const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
-        if (reader.columnNames().length > 0) out(renderTable(rows, reader.columnNames()));
-      } catch (err) {
-        out(`error: ${(err as Error).message}`);
-      }
+      prompt(buffer !== '');
     }
   } finally {
     rl.close();

@@ -131,6 +131,16 @@ describe('ingest, run, query and dq through the CLI', () => {
     expect(dq.code, dq.stderr).toBe(0);
     expect(JSON.parse(dq.stdout).summary.failed).toBe(0);
 
+    const shell = marketlake(
+      ['sql', ...lake],
+      {},
+      'select count(*) as n\n  from silver.trades;\nselect nope;\n.tables\n.quit\n',
+    );
+    expect(shell.code, shell.stderr).toBe(0);
+    expect(shell.stdout).toContain(`│ ${m[2]}`);
+    expect(shell.stdout).toMatch(/error: .*nope/);
+    expect(shell.stdout).toContain('gold.fact_bars');
+
     const tables = marketlake(['tables', '--json', ...lake]);
     const listed = JSON.parse(tables.stdout).map((t: { table: string }) => t.table);
     expect(listed).toContain('gold.fact_bars');
