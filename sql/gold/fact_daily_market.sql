@@ -5,7 +5,8 @@
 -- previous close is looked for up to 7 days back).
 -- log_return: ln(close / previous session close), previous session within 7 calendar days.
 -- realized_vol: sqrt of the sum of squared 1m close-to-close log returns inside the regular
---   session (bars from the 1d bar's start to 390 minutes later for US equities, the UTC day for
+--   session (bars from the 1d bar's start to 390 minutes later for US equities, 210 on NYSE early
+--   closes (July 3, December 24, the day after Thanksgiving: gold.dim_date's rule), the UTC day for
 --   crypto); not annualised. n_intraday_returns counts them.
 -- parkinson_vol: sqrt(ln(H/L)^2 / (4 ln 2)); garman_klass_vol: sqrt(0.5 ln(H/L)^2 -
 --   (2 ln 2 - 1) ln(C/O)^2), both from the 1d bar, not annualised.
@@ -41,7 +42,14 @@ minutes as (
         and m.session_date = d.session_date
         and m.bar_start_at >= d.bar_start_at
         and m.bar_start_at < d.bar_start_at
-            + case when d.asset_class = 'crypto' then interval 1440 minute else interval 390 minute end
+            + case
+                when d.asset_class = 'crypto' then interval 1440 minute
+                when (month(d.session_date) = 7 and day(d.session_date) = 3)
+                    or (month(d.session_date) = 12 and day(d.session_date) = 24)
+                    or (month(d.session_date) = 11 and isodow(d.session_date) = 5 and day(d.session_date) between 23 and 29)
+                    then interval 210 minute
+                else interval 390 minute
+            end
     where m.interval = '1m'
 ),
 

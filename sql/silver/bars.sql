@@ -5,6 +5,8 @@
 -- A bar sent again (a vendor correction) replaces the earlier one: the latest ingestion wins.
 -- Session date: the bar start's date in the market time zone; a daily bar stamped exactly at
 -- midnight UTC (how vendors date daily bars) keeps that UTC date.
+-- is_regular_hours: 09:30-16:00 New York, 13:00 on NYSE early closes (July 3, December 24 and the
+-- day after Thanksgiving on trading days, gold.dim_date's rule), as in silver.trades.
 with bars as (
     select *
     from bronze.bars
@@ -71,7 +73,13 @@ final as (
         or (
             isodow(local_at) <= 5
             and cast(local_at as time) >= time '09:30:00'
-            and cast(local_at as time) < time '16:00:00'
+            and cast(local_at as time) < case
+                when (month(local_at) = 7 and day(local_at) = 3)
+                    or (month(local_at) = 12 and day(local_at) = 24)
+                    or (month(local_at) = 11 and isodow(local_at) = 5 and day(local_at) between 23 and 29)
+                    then time '13:00:00'
+                else time '16:00:00'
+            end
         ) as is_regular_hours,
         batch_id,
         ingested_at,

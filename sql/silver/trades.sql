@@ -19,6 +19,9 @@
 -- relative to the batch (its first row in the scan), so a partition rebuild gives the same number as
 -- a full one.
 -- Symbols without reference data are treated as US equities (New York hours).
+-- The regular session of a US equity ends at 16:00 New York, 13:00 on NYSE early closes (July 3
+-- and December 24, and the day after Thanksgiving, when they are trading days: gold.dim_date's
+-- rule; a day with trades in the session is a trading day, so the date alone decides).
 with scanned as (
     select *, row_number() over () as scan_row
     from bronze.trades
@@ -126,7 +129,13 @@ final as (
         or (
             isodow(local_at) <= 5
             and cast(local_at as time) >= time '09:30:00'
-            and cast(local_at as time) < time '16:00:00'
+            and cast(local_at as time) < case
+                when (month(local_at) = 7 and day(local_at) = 3)
+                    or (month(local_at) = 12 and day(local_at) = 24)
+                    or (month(local_at) = 11 and isodow(local_at) = 5 and day(local_at) between 23 and 29)
+                    then time '13:00:00'
+                else time '16:00:00'
+            end
         ) as is_regular_hours,
         is_corrected,
         is_suspicious,
