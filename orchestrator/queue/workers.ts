@@ -42,6 +42,12 @@ export async function startWorker(
     concurrency: 20,
   });
   for (const w of [taskWorker, runWorker]) w.on('error', (err) => ctx.logger.error({ err }, 'worker error'));
+  // A coordinator that fails outright (not a task) must not leave its run looking alive.
+  runWorker.on('failed', (job, err) => {
+    const runId = job?.data.runId;
+    ctx.logger.error({ runId, err }, 'run coordinator failed');
+    if (runId) ctx.lake.runs.finishRun(runId, 'failed', err.message).catch(() => {});
+  });
 
   const reconcile = async () => {
     if (options.catchUp === false) return;
