@@ -37,14 +37,22 @@ describe('gold.dim_symbol history from the real S&P 500 reference, gold.dim_date
       { ticker: 'META', start_date: '2022-06-09', end_date: null },
     ]);
     const [meta] = await session.all<Record<string, string>>(
-      `SELECT "Security" AS name, "GICS Sector" AS sector, "GICS Sub-Industry" AS industry FROM read_csv(${literal(`${SP500}/sp500.csv`)}, header = true) WHERE "Symbol" = 'META'`,
+      `SELECT "Security" AS name, "GICS Sector" AS sector, "GICS Sub-Industry" AS industry, "CIK"::VARCHAR AS cik FROM read_csv(${literal(`${SP500}/sp500.csv`)}, header = true) WHERE "Symbol" = 'META'`,
     );
+    // The changes file records the rename as an add/remove pair on one day: FB's company is META's,
+    // so FB's descriptions carry META's CIK (an extra field beyond symbol_ref.v1, kept in `extra`).
+    const renames = await session.all<Record<string, string>>(
+      `SELECT date::VARCHAR AS date, "add" AS added, "remove" AS removed FROM read_csv(${literal(`${SP500}/sp500_changes_since_2019.csv`)}, header = true) WHERE "remove" = 'FB'`,
+    );
+    expect(renames).toEqual([{ date: '2022-06-09', added: 'META', removed: 'FB' }]);
+    const extra = JSON.stringify({ cik: meta!.cik });
     const fb = {
       symbol: 'FB',
       name: 'Facebook, Inc.',
       exchange: 'XNAS',
       asset_class: 'us_equity',
       industry: 'Internet Software & Services',
+      extra,
     };
     await writeBronze(session, env.dir, 'symbol_refs', [
       { ...fb, sector: 'Information Technology', valid_from: intervals[0]!.start_date },
@@ -57,6 +65,7 @@ describe('gold.dim_symbol history from the real S&P 500 reference, gold.dim_date
         sector: meta!.sector,
         industry: meta!.industry,
         valid_from: intervals[1]!.start_date,
+        extra,
       },
     ]);
     await writeBronze(session, env.dir, 'trades', [
@@ -74,7 +83,7 @@ describe('gold.dim_symbol history from the real S&P 500 reference, gold.dim_date
     await env?.cleanup();
   });
 
-  it('keeps the sector reclassification and the FB -> META ticker change as versions', async () => {
+  it('keeps the sector reclassification and the FB -> META ticker change as versions; FB closes when META starts', async () => {
     const rows = await session.all<Record<string, string | boolean | null>>(
       'SELECT symbol, name, sector, valid_from::VARCHAR AS valid_from, valid_to::VARCHAR AS valid_to, is_current FROM gold.dim_symbol ORDER BY symbol, valid_from',
     );
@@ -92,8 +101,8 @@ describe('gold.dim_symbol history from the real S&P 500 reference, gold.dim_date
         name: 'Facebook, Inc.',
         sector: 'Communication Services',
         valid_from: '2018-09-24',
-        valid_to: null,
-        is_current: true,
+        valid_to: '2022-06-09',
+        is_current: false,
       },
       {
         symbol: 'META',
