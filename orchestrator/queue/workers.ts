@@ -46,7 +46,12 @@ export async function startWorker(
   runWorker.on('failed', (job, err) => {
     const runId = job?.data.runId;
     ctx.logger.error({ runId, err }, 'run coordinator failed');
-    if (runId) ctx.lake.runs.finishRun(runId, 'failed', err.message).catch(() => {});
+    if (!runId || !job) return;
+    const now = new Date().toISOString();
+    ctx.lake.runs
+      .startRun({ runId, trigger: job.data.trigger, command: 'run --queue', status: 'failed', startedAt: now })
+      .then(() => ctx.lake.runs.finishRun(runId, 'failed', err.message))
+      .catch(() => {});
   });
 
   const reconcile = async () => {
