@@ -5,13 +5,29 @@ import { delimitedInputsSql, jsonExtractSql, jsonInputsSql, jsonUnreadableSql } 
 import type { ColumnMapping } from '../sources/mapping.js';
 
 /**
- * Line reader: every line of the file as one VARCHAR column with its 1-based number. A blank
- * line comes back as NULL, so `ordinality` is the line number; it is assigned by the parallel
- * scan itself (no window over the whole file), so both cores read and check lines.
- * \x1f never occurs in files the scan calls line-safe.
+ * Line reader: every line of the file as one VARCHAR column (a blank line comes back as NULL).
+ * \x1f never occurs in files the scan calls line-safe. `skip` drops a header line.
  */
-function linesSql(file: string): string {
-  return `read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x1f', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, max_line_size = 67108864) WITH ORDINALITY`;
+function linesSql(file: string, skip = 0): string {
+  return `read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x1f', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, max_line_size = 67108864, skip = ${skip})`;
+}
+
+/**
+ * The quarantine rows of a staged line-based file, with their line numbers. Numbering lines
+ * (WITH ORDINALITY) pins a scan to one thread, so the staging pass does without and this pass,
+ * run only when a batch has refused records, finds them again: a record's reason is a function
+ * of its line's text alone, so every line equal to a refused one is refused with the same reason.
+ */
+export function quarantineRowsSql(file: string, mapping: ColumnMapping, staged: string): string {
+  const first = mapping.layout === 'csv' && mapping.header ? 2 : 1;
+  const bad = `(SELECT DISTINCT raw, reason, contract_version FROM read_parquet(${literal(staged)}) WHERE reason IS NOT NULL)`;
+  if (mapping.layout === 'parquet')
+    return `SELECT raw, reason, contract_version, source_line FROM read_parquet(${literal(staged)}) WHERE reason IS NOT NULL`;
+  return [
+    `WITH l AS MATERIALIZED (SELECT ordinality AS n, line FROM ${linesSql(file)} WITH ORDINALITY WHERE line IN (SELECT raw FROM ${bad}))`,
+    `SELECT CASE WHEN length(b.raw) > ${MAX_LINE_BYTES} THEN left(b.raw, 256) ELSE b.raw END AS raw, b.reason, b.contract_version, l.n AS source_line`,
+    `FROM l JOIN ${bad} AS b ON l.line = b.raw WHERE l.n >= ${first}`,
+  ].join(' ');
 }
 
 /** JSON.parse refuses NaN/Infinity; DuckDB's reader accepts them. Cheap substring guard, then the exact pattern. */
@@ -67,7 +83,7 @@ export async function stageWithSql(session: LakeSession, options: StageOptions):
   const source =
     mapping.layout === 'parquet'
       ? await parquetRowsSql(session, options.file, mapping.timeZone)
-      : `SELECT ordinality AS source_line, line FROM ${linesSql(options.file)}`;
+      : `SELECT NULL::BIGINT AS source_line, line FROM ${linesSql(options.file, mapping.layout === 'csv' && mapping.header ? 1 : 0)}`;
   const stages: string[] = [`src AS (${source})`];
   let inputs: string;
   if (mapping.layout !== 'csv') {
@@ -80,9 +96,8 @@ export async function stageWithSql(session: LakeSession, options: StageOptions):
   } else {
     const names = options.names ?? [];
     const delim = literal(mapping.delimiter);
-    const header = mapping.header ? 'AND source_line > 1' : '';
     stages.push(
-      `spl AS (SELECT source_line, line, string_split(line, ${delim}) AS cells FROM src WHERE ${notBlank} ${header})`,
+      `spl AS (SELECT source_line, line, string_split(line, ${delim}) AS cells FROM src WHERE ${notBlank})`,
       `ext AS (SELECT *, CASE WHEN ${tooLong} THEN ${tooLongReason} WHEN len(cells) <> ${names.length} THEN 'expected ${names.length} fields, found ' || len(cells) END AS parse_error FROM spl)`,
     );
     inputs = delimitedInputsSql(mapping, names, 'cells');
@@ -95,7 +110,7 @@ export async function stageWithSql(session: LakeSession, options: StageOptions):
   );
   const sql = [
     `COPY (WITH ${stages.join(',\n')}`,
-    `SELECT source_line, CASE WHEN reason IS NULL THEN NULL WHEN ${tooLong} THEN left(line, 256) ELSE line END AS raw, reason, ${version} AS contract_version, * EXCLUDE (source_line, line, reason) FROM fin`,
+    `SELECT source_line, CASE WHEN reason IS NULL THEN NULL WHEN source_line IS NOT NULL AND ${tooLong} THEN left(line, 256) ELSE line END AS raw, reason, ${version} AS contract_version, * EXCLUDE (source_line, line, reason) FROM fin`,
     `) TO ${literal(options.target)} (FORMAT parquet, COMPRESSION uncompressed)`,
   ].join('\n');
   await session.run(sql);

@@ -8,7 +8,7 @@ import { columnNames } from '../sources/map-record.js';
 import { readMapped } from '../sources/mapped-source.js';
 import type { ColumnMapping } from '../sources/mapping.js';
 import { type BronzeBatchResult, writeBronzeBatch } from './bronze-writer.js';
-import { stageWithSql } from './bulk-sql.js';
+import { quarantineRowsSql, stageWithSql } from './bulk-sql.js';
 import { type FileScan, readFirstLine, scanFile } from './file-scan.js';
 
 export type IngestEngine = 'auto' | 'sql' | 'js';
@@ -100,21 +100,22 @@ async function commitStaged(
   const from = `read_parquet(${literal(staged)})`;
   const batch = { batchId: base.batchId, contentHash: scan.contentHash, source: file };
   const lineage = `${literal(base.batchId)} AS batch_id, ${literal(new Date().toISOString())}::TIMESTAMPTZ AS ingested_at`;
-  let quarantined: number;
+  const [row] = await session.all<{ n: string }>(
+    `SELECT count(*) AS n FROM ${from} WHERE reason IS NOT NULL`,
+  );
+  const quarantined = Number(row?.n ?? 0);
+  // Quarantine first (bronze carries the batch record that makes a rerun a no-op); after a crash
+  // between the two commits the quarantine batch is found and not written twice.
   if (options.force || !(await session.lake.catalog.findBatch(quarantine, scan.contentHash))) {
+    const rows = quarantineRowsSql(file, options.mapping, staged);
     const q = await writeTable(
       session,
       quarantine,
-      `SELECT raw, reason, contract_version, ${literal(file)} AS source_file, source_line, ${lineage}, CAST(current_date AS DATE) AS dt FROM ${from} WHERE reason IS NOT NULL ORDER BY source_line`,
+      `SELECT raw, reason, contract_version, ${literal(file)} AS source_file, source_line, ${lineage}, CAST(current_date AS DATE) AS dt FROM (${rows}) WHERE ${quarantined > 0} ORDER BY source_line`,
       { operation: 'append', partitionColumn: 'dt', batch },
     );
-    quarantined = q.rows;
-  } else {
-    // A crash between the two commits: the quarantine is already there; count, do not rewrite.
-    const [row] = await session.all<{ n: string }>(
-      `SELECT count(*) AS n FROM ${from} WHERE reason IS NOT NULL`,
-    );
-    quarantined = Number(row?.n ?? 0);
+    if (q.rows !== quarantined)
+      throw new Error(`quarantine of ${file}: ${q.rows} rows for ${quarantined} refused records`);
   }
   const contract = DATASETS[dataset];
   const cols = contract.columns.map((c) => ident(c.name)).join(', ');
