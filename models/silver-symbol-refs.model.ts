@@ -15,6 +15,11 @@ export const silverSymbolRefs: ModelDefinition = {
     { name: 'symbol', description: 'Ticker or pair' },
     { name: 'valid_from', description: 'First day this description holds' },
     { name: 'market_timezone', description: 'America/New_York for US equities, UTC for crypto' },
+    { name: 'cik', description: 'SEC Central Index Key when the source gives one (links renamed tickers)' },
+    {
+      name: 'declared_valid_to',
+      description: 'Last day (exclusive) the source declares for the symbol, if any',
+    },
   ],
   checks: [
     uniqueKey(ref, ['symbol', 'valid_from']),
