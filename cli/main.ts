@@ -116,7 +116,7 @@ export function buildProgram(): Command {
     .argument('<file...>', 'input files (.gz is decompressed)')
     .requiredOption(
       '--format <fmt>',
-      'csv, jsonl (contract shape or --map), algoseek, algoseek-bars, binance-trades, binance-aggtrades, binance-klines, polygon-trades',
+      'csv, jsonl, parquet (contract shape or --map), alpaca, binance-trades, binance-aggtrades (CSV or REST JSON), binance-klines, algoseek, algoseek-bars, polygon-trades (CSV or REST JSON), reddit, stocktwits, headlines',
     )
     .option('--force', 're-ingest a file whose content was already ingested')
     .option(
@@ -129,7 +129,7 @@ export function buildProgram(): Command {
     .option('--time-unit <unit>', 'event time unit: iso, s, ms, us, ns, ms-or-us, ms-of-day')
     .option('--time-zone <zone>', 'IANA zone of naive times (default UTC)')
     .option('--price-scale <n>', 'divide prices by n (e.g. 10000 for 1/10,000 dollars)')
-    .option('--symbol <symbol>', 'constant symbol for every record')
+    .option('--symbol <symbol>', 'constant symbol for every record (Polygon v3 and Binance REST pages carry none)')
     .option('--engine <engine>', 'auto (SQL in DuckDB for line-safe files), sql or js (per record with zod)')
     .action(action(async () => (await import('./commands/ingest.js')).ingestCommand));
 

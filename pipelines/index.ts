@@ -1,12 +1,13 @@
 export { type BronzeBatchOptions, type BronzeBatchResult, writeBronzeBatch } from './bronze/bronze-writer.js';
 export { stageWithSql } from './bronze/bulk-sql.js';
-export { type FileScan, scanFile } from './bronze/file-scan.js';
+export { type FileScan, readFirstLine, scanFile } from './bronze/file-scan.js';
 export {
   type IngestEngine,
   type IngestFileOptions,
   type IngestFileResult,
   ingestMappedFile,
 } from './bronze/ingest-file.js';
+export { type IngestVendorOptions, ingestVendorFile } from './bronze/ingest-vendor.js';
 export { fromValues, type SourceRecord } from './bronze/source-record.js';
 export {
   defaultPgliteDir,
@@ -22,6 +23,7 @@ export {
   type SymbolSpec,
   simulateMarket,
 } from './simulator/index.js';
+export { type CsvRecord, headerNames, readCsvRecords } from './sources/csv-records.js';
 export {
   type FactorFileOptions,
   ingestDailyBarFile,
@@ -29,7 +31,13 @@ export {
   readDailyBarFile,
   readFactorFile,
 } from './sources/factor-file.source.js';
-export { algoseekFileFacts, formatMapping, INGEST_FORMATS, type IngestFormat } from './sources/formats.js';
+export {
+  algoseekFileFacts,
+  documentFormatOf,
+  formatMapping,
+  INGEST_FORMATS,
+  type IngestFormat,
+} from './sources/formats.js';
 export { MAX_LINE_BYTES, readJsonLines } from './sources/jsonl-source.js';
 export { readLines } from './sources/lines-source.js';
 export { mapCells, mapObject } from './sources/map-record.js';
@@ -43,3 +51,5 @@ export {
   type TimeUnit,
 } from './sources/mapping.js';
 export { convertTime } from './sources/time-convert.js';
+export { parseJsonExact } from './sources/vendors/exact-json.js';
+export { DOCUMENT_FORMATS, type DocumentFormat, readVendorRecords } from './sources/vendors/vendor-source.js';

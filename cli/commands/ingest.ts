@@ -3,13 +3,15 @@ import { DATASET_NAMES, isDatasetName } from '../../contracts/index.js';
 import { LakeSession, UsageError } from '../../layers/index.js';
 import {
   type ColumnMapping,
+  documentFormatOf,
   formatMapping,
   INGEST_FORMATS,
   type IngestEngine,
   type IngestFormat,
   ingestMappedFile,
+  ingestVendorFile,
   parseFieldMap,
-  scanFile,
+  readFirstLine,
   TIME_UNITS,
   type TimeUnit,
 } from '../../pipelines/index.js';
@@ -35,7 +37,7 @@ async function mappingFor(
   flags: IngestFlags,
 ): Promise<ColumnMapping> {
   const format = flags.format as IngestFormat;
-  const { firstLine } = await scanFile(file);
+  const firstLine = await readFirstLine(file);
   const base = formatMapping(format, {
     dataset,
     file,
@@ -43,12 +45,7 @@ async function mappingFor(
     ...(flags.symbol ? { symbol: flags.symbol } : {}),
   });
   const header = flags.header === false ? false : base.header;
-  const mapText = [
-    flags.mapFile ? (await readFile(flags.mapFile, 'utf8')).replace(/\s*\n\s*/g, ',') : '',
-    flags.map ?? '',
-  ]
-    .filter(Boolean)
-    .join(',');
+  const mapText = await mapTextOf(flags);
   if (flags.timeUnit && !(TIME_UNITS as readonly string[]).includes(flags.timeUnit))
     throw new UsageError(`--time-unit must be one of ${TIME_UNITS.join(', ')}`);
   const scale = flags.priceScale === undefined ? base.priceScale : Number(flags.priceScale);
@@ -68,6 +65,30 @@ async function mappingFor(
   };
 }
 
+async function mapTextOf(flags: IngestFlags): Promise<string> {
+  return [
+    flags.mapFile ? (await readFile(flags.mapFile, 'utf8')).replace(/\s*\n\s*/g, ',') : '',
+    flags.map ?? '',
+  ]
+    .filter(Boolean)
+    .join(',');
+}
+
+/** Vendor adapters take only constants from `--map` (`interval='1d'`, `created_at='...'`). */
+async function constantsOf(
+  dataset: ColumnMapping['dataset'],
+  flags: IngestFlags,
+): Promise<Record<string, string>> {
+  const text = await mapTextOf(flags);
+  const out: Record<string, string> = {};
+  for (const [field, src] of Object.entries(text ? parseFieldMap(dataset, text, true) : {})) {
+    if (!('constant' in src))
+      throw new UsageError(`--map ${field}: vendor formats take constants only (field='value')`);
+    out[field] = src.constant;
+  }
+  return out;
+}
+
 /** Files to bronze: one batch per file, counts printed and logged per file. */
 export async function ingestCommand(
   ctx: CommandContext,
@@ -85,12 +106,20 @@ export async function ingestCommand(
   const results = [];
   try {
     for (const file of files) {
-      const mapping = await mappingFor(dataset, file, flags);
-      const r = await ingestMappedFile(session, file, {
-        mapping,
-        engine,
-        ...(flags.force ? { force: true } : {}),
-      });
+      const vendor = documentFormatOf(flags.format as IngestFormat, file);
+      const r = vendor
+        ? await ingestVendorFile(session, file, {
+            format: vendor,
+            dataset,
+            constants: await constantsOf(dataset, flags),
+            ...(flags.symbol ? { symbol: flags.symbol } : {}),
+            ...(flags.force ? { force: true } : {}),
+          })
+        : await ingestMappedFile(session, file, {
+            mapping: await mappingFor(dataset, file, flags),
+            engine,
+            ...(flags.force ? { force: true } : {}),
+          });
       ctx.logger.info({ file, ...r }, 'file ingested');
       results.push({ file, ...r });
       if (!ctx.config.json) {

@@ -3,17 +3,23 @@ import type { DatasetName } from '../../contracts/index.js';
 import { UsageError } from '../../layers/index.js';
 import type { ColumnMapping, FieldSource, TimeUnit } from './mapping.js';
 import { identityMapping } from './mapping.js';
+import type { DocumentFormat } from './vendors/vendor-source.js';
 
 /** Every `--format` name, generic and vendor; vendor formats are column-mapping presets. */
 export const INGEST_FORMATS = [
   'csv',
   'jsonl',
+  'parquet',
+  'alpaca',
   'algoseek',
   'algoseek-bars',
   'binance-trades',
   'binance-aggtrades',
   'binance-klines',
   'polygon-trades',
+  'reddit',
+  'stocktwits',
+  'headlines',
 ] as const;
 export type IngestFormat = (typeof INGEST_FORMATS)[number];
 
@@ -66,6 +72,28 @@ function expect(format: string, dataset: DatasetName, wanted: DatasetName): void
   if (dataset !== wanted) throw new UsageError(`--format ${format} loads ${wanted}, not ${dataset}`);
 }
 
+/**
+ * The vendor adapter that reads `file` in `format`, or undefined when the format is a column
+ * mapping (CSV presets, generic csv/jsonl/parquet). Binance aggTrades and Polygon trades come as
+ * CSV (mapping) or as REST JSON (adapter), told apart by the file name.
+ */
+export function documentFormatOf(format: IngestFormat, file: string): DocumentFormat | undefined {
+  const json = /\.(json|jsonl|ndjson)(\.gz)?$/i.test(file);
+  switch (format) {
+    case 'alpaca':
+    case 'reddit':
+    case 'stocktwits':
+    case 'headlines':
+      return format;
+    case 'binance-aggtrades':
+      return json ? 'binance-aggtrades-json' : undefined;
+    case 'polygon-trades':
+      return json ? 'polygon-trades-json' : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** The column mapping of a vendor format for one file (generic formats: contract shape). */
 export function formatMapping(format: IngestFormat, o: FormatOptions): ColumnMapping {
   const hasHeader = /^[A-Za-z_"]/.test(o.firstLine);
@@ -74,6 +102,13 @@ export function formatMapping(format: IngestFormat, o: FormatOptions): ColumnMap
       return identityMapping(o.dataset, 'csv');
     case 'jsonl':
       return identityMapping(o.dataset, 'jsonl');
+    case 'parquet':
+      return identityMapping(o.dataset, 'parquet');
+    case 'alpaca':
+    case 'reddit':
+    case 'stocktwits':
+    case 'headlines':
+      throw new UsageError(`--format ${format} is read by its vendor adapter, not a column mapping`);
     case 'algoseek': {
       expect(format, o.dataset, 'trades');
       const f = algoseekFileFacts(o.file);
