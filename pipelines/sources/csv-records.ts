@@ -38,8 +38,6 @@ export async function* readCsvRecords(path: string, delimiter: string): AsyncGen
       bom: true,
       relax_column_count: true,
       relax_quotes: true,
-      skip_empty_lines: true,
-      info: true,
       raw: true,
       max_record_size: 1 << 20,
     }),
@@ -51,9 +49,12 @@ export async function* readCsvRecords(path: string, delimiter: string): AsyncGen
       raw: string;
       info: { lines: number };
     }>) {
-      const raw = r.raw.replace(/\r?\n$/, '');
-      yield { line, raw, cells: r.record };
-      line = r.info.lines + 1;
+      const raw = r.raw.replace(/(?:\r\n|\r|\n)$/, '');
+      const start = line;
+      // csv-parse counts a CRLF inside quotes as two lines: count breaks in the raw text instead.
+      line += r.raw.match(/\r\n|\r|\n/g)?.length ?? 0;
+      if (r.record.length === 1 && r.record[0] === '') continue;
+      yield { line: start, raw, cells: r.record };
     }
   } catch (err) {
     yield { line, raw: '', error: `malformed CSV: ${(err as Error).message}` };
