@@ -135,6 +135,24 @@ describe('gold.fact_bars on real AlgoSeek trades (2013-10-07, IBM, AIG, SPY)', (
     ]);
   });
 
+  it('numbers prints in file order: batch_row is dense per batch and time never goes backwards along it', async () => {
+    const rows = await session.all<Record<string, string>>(
+      `SELECT symbol, count(*)::VARCHAR AS n, min(batch_row)::VARCHAR AS lo, max(batch_row)::VARCHAR AS hi,
+              count(DISTINCT batch_row)::VARCHAR AS distinct_rows,
+              count(*) FILTER (WHERE back)::VARCHAR AS backwards
+       FROM (SELECT *, event_at < lag(event_at) OVER (PARTITION BY batch_id ORDER BY batch_row) AS back FROM silver.trades)
+       GROUP BY symbol ORDER BY symbol`,
+    );
+    for (const r of rows) {
+      expect([r.lo, r.hi, r.distinct_rows, r.backwards], r.symbol).toEqual([
+        '0',
+        String(Number(r.n) - 1),
+        r.n,
+        '0',
+      ]);
+    }
+  });
+
   for (const symbol of SYMBOLS) {
     it(`${symbol.toUpperCase()}: every 1m bar equals the bar computed from the raw file`, async () => {
       const expected = await barsFromTicks(symbol);
