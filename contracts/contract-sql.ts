@@ -9,6 +9,7 @@ import {
   MESSAGES,
   type TextPattern,
 } from './rules.js';
+import { patternMatchSql } from './sql-match.js';
 
 /**
  * The contract's rules as DuckDB SQL, generated from the same FieldRule/RecordRule definitions
@@ -77,7 +78,7 @@ function textChecks(rule: Extract<FieldRule, { kind: 'text' }>, s: string): stri
   if (rule.min > 0) parts.push(`WHEN length(${s}) < ${rule.min} THEN ${q(MESSAGES.minLength(rule.min))}`);
   parts.push(`WHEN length(${s}) > ${rule.max} THEN ${q(MESSAGES.maxLength(rule.max))}`);
   if (rule.pattern)
-    parts.push(`WHEN NOT regexp_full_match(${s}, ${re(rule.pattern)}) THEN ${q(rule.pattern.message)}`);
+    parts.push(`WHEN NOT ${patternMatchSql(s, rule.pattern.source)} THEN ${q(rule.pattern.message)}`);
   return parts.join(' ');
 }
 
@@ -90,7 +91,7 @@ const safeInteger = (x: Inputs) =>
 function listReason(rule: Extract<FieldRule, { kind: 'list' }>, x: Inputs): string {
   const typeBad = `coalesce(list_position(list_transform(${x.lt}, lambda y: y <> 'VARCHAR'), true), 0)`;
   const conds = [`length(y) > ${rule.itemMax}`];
-  if (rule.itemPattern) conds.push(`NOT regexp_full_match(y, ${re(rule.itemPattern)})`);
+  if (rule.itemPattern) conds.push(`NOT ${patternMatchSql('y', rule.itemPattern.source)}`);
   const textBad = `coalesce(list_position(list_transform(${x.li}, lambda y: ${conds.join(' OR ')}), true), 0)`;
   const i = `(CASE WHEN ${typeBad} = 0 THEN ${textBad} WHEN ${textBad} = 0 THEN ${typeBad} ELSE least(${typeBad}, ${textBad}) END)`;
   const idx = `CAST(${i} - 1 AS VARCHAR)`;
@@ -131,7 +132,7 @@ function reasonOf(rule: FieldRule, x: Inputs): string {
     case 'time': {
       const ts = `TRY_CAST(${x.s} AS TIMESTAMPTZ)`;
       const earliest = q(new Date(EARLIEST_EVENT_AT).toISOString());
-      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR NOT regexp_full_match(${x.s}, ${re(ISO_INSTANT_SOURCE)}) THEN ${q(MESSAGES.instant)} WHEN ${ts} IS NULL THEN ${q(MESSAGES.realDate)} WHEN ${ts} < ${earliest}::TIMESTAMPTZ THEN ${q(MESSAGES.before1990)} WHEN ${ts} > now() + INTERVAL ${FUTURE_TOLERANCE_MS} MILLISECOND THEN ${q(MESSAGES.future)} END`;
+      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR NOT ${patternMatchSql(x.s, ISO_INSTANT_SOURCE)} THEN ${q(MESSAGES.instant)} WHEN ${ts} IS NULL THEN ${q(MESSAGES.realDate)} WHEN ${ts} < ${earliest}::TIMESTAMPTZ THEN ${q(MESSAGES.before1990)} WHEN ${ts} > now() + INTERVAL ${FUTURE_TOLERANCE_MS} MILLISECOND THEN ${q(MESSAGES.future)} END`;
     }
     case 'date':
       return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR NOT regexp_full_match(${x.s}, ${re(ISO_DATE_SOURCE)}) THEN ${q(MESSAGES.date)} WHEN TRY_CAST(${x.s} AS DATE) IS NULL THEN ${q(MESSAGES.realDate)} END`;

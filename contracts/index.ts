@@ -27,6 +27,7 @@ export {
   type RecordRule,
 } from './rules.js';
 export { SentimentPost } from './sentiment-post.contract.js';
+export { patternMatchSql } from './sql-match.js';
 export { ASSET_CLASSES, type AssetClass, SymbolRef } from './symbol-ref.contract.js';
 export { Trade } from './trade.contract.js';
 export { type Validation, validateRecord } from './validate.js';

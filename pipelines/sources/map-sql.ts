@@ -1,11 +1,16 @@
-import { ISO_INSTANT_SOURCE, inputColumn, JSON_NUMBER_SOURCE } from '../../contracts/index.js';
+import {
+  ISO_INSTANT_SOURCE,
+  inputColumn,
+  JSON_NUMBER_SOURCE,
+  patternMatchSql,
+} from '../../contracts/index.js';
 import { ident, literal } from '../../layers/index.js';
 import { columnIndex } from './map-record.js';
 import { type ColumnMapping, contractFields, fieldRule, isPriceField } from './mapping.js';
 import { INTEGER_SOURCE, MAX_EPOCH_NS, MS_OR_US_THRESHOLD, NAIVE_SOURCE } from './time-convert.js';
 
 const ISO_FMT = `'%Y-%m-%dT%H:%M:%S.%fZ'`;
-const match = (t: string, source: string) => `regexp_full_match(${t}, ${literal(source)})`;
+const match = (t: string, source: string) => patternMatchSql(t, source);
 
 /** SQL text → RFC 3339 text for a time cell `t` (VARCHAR), mirroring convertTime. */
 function timeSql(m: ColumnMapping, t: string): string {
