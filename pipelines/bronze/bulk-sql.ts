@@ -113,5 +113,12 @@ export async function stageWithSql(session: LakeSession, options: StageOptions):
     `SELECT source_line, CASE WHEN reason IS NULL THEN NULL WHEN source_line IS NOT NULL AND ${tooLong} THEN left(line, 256) ELSE line END AS raw, reason, ${version} AS contract_version, * EXCLUDE (source_line, line, reason) FROM fin`,
     `) TO ${literal(options.target)} (FORMAT parquet, COMPRESSION uncompressed)`,
   ].join('\n');
-  await session.run(sql);
+  // Rows are matched to lines by content later, so the copy need not keep input order: letting
+  // DuckDB write as threads finish saves the reordering buffers (memory) and a serial tail.
+  await session.run('SET preserve_insertion_order = false');
+  try {
+    await session.run(sql);
+  } finally {
+    await session.run('RESET preserve_insertion_order');
+  }
 }

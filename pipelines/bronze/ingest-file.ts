@@ -107,11 +107,15 @@ async function commitStaged(
   // Quarantine first (bronze carries the batch record that makes a rerun a no-op); after a crash
   // between the two commits the quarantine batch is found and not written twice.
   if (options.force || !(await session.lake.catalog.findBatch(quarantine, scan.contentHash))) {
-    const rows = quarantineRowsSql(file, options.mapping, staged);
+    // No refused records: an empty set of the same shape (the numbering pass would still scan).
+    const rows =
+      quarantined > 0
+        ? quarantineRowsSql(file, options.mapping, staged)
+        : `SELECT raw, reason, contract_version, source_line FROM ${from} WHERE false`;
     const q = await writeTable(
       session,
       quarantine,
-      `SELECT raw, reason, contract_version, ${literal(file)} AS source_file, source_line, ${lineage}, CAST(current_date AS DATE) AS dt FROM (${rows}) WHERE ${quarantined > 0} ORDER BY source_line`,
+      `SELECT raw, reason, contract_version, ${literal(file)} AS source_file, source_line, ${lineage}, CAST(current_date AS DATE) AS dt FROM (${rows}) ORDER BY source_line`,
       { operation: 'append', partitionColumn: 'dt', batch },
     );
     if (q.rows !== quarantined)
