@@ -62,6 +62,12 @@ export async function ingestMappedFile(
     const quotedCsv = mapping.layout === 'csv' && scan.hasQuotes;
     const sqlOk = options.engine === 'sql' ? !quotedCsv : scan.sqlSafe && !quotedCsv;
     const engine = parquet || (wantSql && sqlOk) ? 'sql' : 'js';
+    if (
+      !options.force &&
+      (await session.lake.catalog.findBatch(tableRef('bronze', mapping.dataset), scan.contentHash))
+    ) {
+      return { ...duplicateOf(mapping.dataset, scan.contentHash), engine };
+    }
     if (engine === 'js') {
       const r = await writeBronzeBatch(
         session,
@@ -80,6 +86,12 @@ export async function ingestMappedFile(
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** The result for a file whose content is already in bronze: nothing read, nothing written. */
+export function duplicateOf(dataset: ColumnMapping['dataset'], contentHash: string): IngestFileResult {
+  const base = { dataset, batchId: randomUUID(), contentHash, partitions: [] as string[] };
+  return { ...base, read: 0, accepted: 0, quarantined: 0, duplicateBatch: true, engine: 'js' };
 }
 
 /** Split a staged file into quarantine and bronze, each committed with the batch's content hash. */

@@ -1,9 +1,9 @@
 import type { DatasetName } from '../../contracts/index.js';
-import type { LakeSession } from '../../layers/index.js';
+import { type LakeSession, tableRef } from '../../layers/index.js';
 import { type DocumentFormat, readVendorRecords } from '../sources/vendors/vendor-source.js';
 import { writeBronzeBatch } from './bronze-writer.js';
 import { scanFile } from './file-scan.js';
-import type { IngestFileResult } from './ingest-file.js';
+import { duplicateOf, type IngestFileResult } from './ingest-file.js';
 
 export interface IngestVendorOptions {
   format: DocumentFormat;
@@ -26,6 +26,12 @@ export async function ingestVendorFile(
   options: IngestVendorOptions,
 ): Promise<IngestFileResult> {
   const scan = await scanFile(file);
+  if (
+    !options.force &&
+    (await session.lake.catalog.findBatch(tableRef('bronze', options.dataset), scan.contentHash))
+  ) {
+    return duplicateOf(options.dataset, scan.contentHash);
+  }
   const records = readVendorRecords(options.format, {
     dataset: options.dataset,
     file,
