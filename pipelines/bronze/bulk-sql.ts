@@ -8,8 +8,11 @@ import type { ColumnMapping } from '../sources/mapping.js';
  * Line reader: every line of the file as one VARCHAR column (a blank line comes back as NULL).
  * \x1f never occurs in files the scan calls line-safe. `skip` drops a header line.
  */
-function linesSql(file: string, skip = 0): string {
-  return `read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x1f', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, max_line_size = 67108864, skip = ${skip})`;
+function linesSql(file: string, skip = 0, longLines = true): string {
+  // DuckDB reads a file in buffers of at least max_line_size, one thread per buffer: 64 MiB
+  // buffers would put most files on one thread, so the staging scan first tries 8 MiB buffers.
+  const size = longLines ? 'max_line_size = 67108864' : 'max_line_size = 2097152, buffer_size = 8388608';
+  return `read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x1f', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, ${size}, skip = ${skip})`;
 }
 
 /**
@@ -73,6 +76,22 @@ export interface StageOptions {
  * quarantine.
  */
 export async function stageWithSql(session: LakeSession, options: StageOptions): Promise<void> {
+  // Rows are matched to lines by content later, so the copy need not keep input order: letting
+  // DuckDB write as threads finish saves the reordering buffers (memory) and a serial tail.
+  await session.run('SET preserve_insertion_order = false');
+  try {
+    try {
+      await session.run(await stageSql(session, options, false));
+    } catch {
+      // A line longer than the small buffers allow: read again with 64 MiB ones (it is refused).
+      await session.run(await stageSql(session, options, true));
+    }
+  } finally {
+    await session.run('RESET preserve_insertion_order');
+  }
+}
+
+async function stageSql(session: LakeSession, options: StageOptions, longLines: boolean): Promise<string> {
   const { mapping } = options;
   const contract = contractSql(mapping.dataset);
   const tooLong = `length(line) > ${MAX_LINE_BYTES}`;
@@ -83,7 +102,7 @@ export async function stageWithSql(session: LakeSession, options: StageOptions):
   const source =
     mapping.layout === 'parquet'
       ? await parquetRowsSql(session, options.file, mapping.timeZone)
-      : `SELECT NULL::BIGINT AS source_line, line FROM ${linesSql(options.file, mapping.layout === 'csv' && mapping.header ? 1 : 0)}`;
+      : `SELECT NULL::BIGINT AS source_line, line FROM ${linesSql(options.file, mapping.layout === 'csv' && mapping.header ? 1 : 0, longLines)}`;
   const stages: string[] = [`src AS (${source})`];
   let inputs: string;
   if (mapping.layout !== 'csv') {
@@ -113,12 +132,5 @@ export async function stageWithSql(session: LakeSession, options: StageOptions):
     `SELECT source_line, CASE WHEN reason IS NULL THEN NULL WHEN source_line IS NOT NULL AND ${tooLong} THEN left(line, 256) ELSE line END AS raw, reason, ${version} AS contract_version, * EXCLUDE (source_line, line, reason) FROM fin`,
     `) TO ${literal(options.target)} (FORMAT parquet, COMPRESSION uncompressed)`,
   ].join('\n');
-  // Rows are matched to lines by content later, so the copy need not keep input order: letting
-  // DuckDB write as threads finish saves the reordering buffers (memory) and a serial tail.
-  await session.run('SET preserve_insertion_order = false');
-  try {
-    await session.run(sql);
-  } finally {
-    await session.run('RESET preserve_insertion_order');
-  }
+  return sql;
 }
