@@ -68,26 +68,21 @@ export interface StageOptions {
 
 /**
  * The bulk fast path: one DuckDB statement reads every line of the file (in parallel), extracts
- * each mapped value once (one JSON parse per line for the types and one for the texts; CSV cells
- * by splitting, no JSON at all), runs the contract's rules as SQL over those plain columns
+ * each mapped value once (one `from_json` parse per line into a struct of raw values, plus
+ * `json_keys` for unknown fields; CSV cells by splitting, no JSON at all), runs the contract's rules as SQL over those plain columns
  * (generated from the same rules as the zod schemas) and writes one staging Parquet file holding
  * every record: its line, its reason (NULL when valid), the raw text of refused records, and the
  * typed contract columns. Returns nothing; the caller splits the staged file into bronze and
  * quarantine.
  */
 export async function stageWithSql(session: LakeSession, options: StageOptions): Promise<void> {
-  // Rows are matched to lines by content later, so the copy need not keep input order: letting
-  // DuckDB write as threads finish saves the reordering buffers (memory) and a serial tail.
-  await session.run('SET preserve_insertion_order = false');
+  // Input order is kept (DuckDB reorders what its threads produce): bronze rows stay in source
+  // order, which silver relies on to number prints within a batch (batch_row).
   try {
-    try {
-      await session.run(await stageSql(session, options, false));
-    } catch {
-      // A line longer than the small buffers allow: read again with 64 MiB ones (it is refused).
-      await session.run(await stageSql(session, options, true));
-    }
-  } finally {
-    await session.run('RESET preserve_insertion_order');
+    await session.run(await stageSql(session, options, false));
+  } catch {
+    // A line longer than the small buffers allow: read again with 64 MiB ones (it is refused).
+    await session.run(await stageSql(session, options, true));
   }
 }
 

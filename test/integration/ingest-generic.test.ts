@@ -32,10 +32,14 @@ describe('generic formats: quoted CSV, parquet, mappings; both engines agree', (
       const rows = await session.all(
         `SELECT ${TRADE_COLS} FROM bronze.trades ORDER BY event_at, price, size`,
       );
+      // Bronze keeps source order (silver numbers prints within a batch by it).
+      const [order] = await session.all<{ backwards: number }>(
+        `SELECT count(*) FILTER (WHERE back)::INTEGER AS backwards FROM (SELECT event_at < lag(event_at) OVER () AS back FROM bronze.trades)`,
+      );
       const bad = await session.all(
         `SELECT source_line::INTEGER AS line, reason FROM quarantine.trades ORDER BY source_line`,
       );
-      return { r, rows, bad };
+      return { r, rows, bad, backwards: order?.backwards };
     } finally {
       session.close();
     }
@@ -52,6 +56,8 @@ describe('generic formats: quoted CSV, parquet, mappings; both engines agree', (
     expect(sql.r).toMatchObject({ engine: 'sql', read: 52_008, accepted: 52_008, quarantined: 0 });
     expect(js.r).toMatchObject({ engine: 'js', read: 52_008, accepted: 52_008, quarantined: 0 });
     expect(js.rows).toEqual(sql.rows);
+    // The file's timestamps never go backwards, so neither may bronze's physical order.
+    expect([sql.backwards, js.backwards]).toEqual([0, 0]);
   }, 120_000);
 
   it('quoted CSV fields (delimiters and a newline inside quotes) go through csv-parse; bad rows keep their line', async () => {
