@@ -12,12 +12,14 @@
 -- market) is kept and flagged; bars leave it out. AlgoSeek files carry that flag as their sixth
 -- column (0/1), which ingestion keeps in `extra` (as `column6`, or `suspicious` once a preset maps
 -- it by name); a value of 1 or true flags the print too.
--- batch_row is a print's position within its bronze batch file (the tape's order). It breaks ties
--- between prints of one timestamp (sources without ids and with millisecond clocks have many), so
--- open and close follow the source order and a rerun gives the same bars. It is taken from one
+-- batch_row is a print's position within its bronze batch file. It breaks ties between prints of
+-- one timestamp (sources without ids and with millisecond clocks have many), so open and close
+-- follow the order the prints were stored in and a rerun gives the same bars. It is taken from one
 -- ordered scan of bronze (row_number() over (), which DuckDB computes in scan order) and made
--- relative to the batch (its first row in the scan), so a partition rebuild gives the same number as
--- a full one.
+-- relative to the batch (its first row in the scan), so a partition rebuild gives the same number
+-- as a full one. Bronze keeps the source's order inside each block its parallel staging writes, but
+-- not between blocks and it stores no line number: ties that straddle a block boundary (a few per
+-- file) may come out of tape order.
 -- Symbols without reference data are treated as US equities (New York hours).
 -- The regular session of a US equity ends at 16:00 New York, 13:00 on NYSE early closes (July 3
 -- and December 24, and the day after Thanksgiving, when they are trading days: gold.dim_date's
