@@ -4,8 +4,9 @@
 -- Parameters: input_from, input_to (variables: the silver dt partitions read; a New York session
 -- ends in the next UTC day, so a session needs dt and dt + 1).
 -- Intraday bars (1m..1h) contain every trade, extended hours included; 1h buckets align to UTC
--- hours. The 1d bar is the regular session only (09:30-16:00 New York for US equities, the UTC
--- day for crypto) and starts at the session open. 5m/15m/1h roll up from 1m; 1d comes from trades.
+-- hours. The 1d bar is the regular session only (09:30-16:00 New York for US equities, 13:00 on
+-- NYSE early closes (silver.trades' is_regular_hours), the UTC day for crypto) and starts at the
+-- session open. 5m/15m/1h roll up from 1m; 1d comes from trades.
 -- Prints flagged suspicious are left out. Open and close take the first and last print by time,
 -- then trade id, then source order (batch_id, batch_row): prints of one millisecond keep the tape's
 -- order. Where a symbol has no trades for a session, vendor bars
