@@ -49,7 +49,13 @@ export async function startWorker(
     if (!runId || !job) return;
     const now = new Date().toISOString();
     ctx.lake.runs
-      .startRun({ runId, trigger: job.data.trigger, command: 'run --queue', status: 'failed', startedAt: now })
+      .startRun({
+        runId,
+        trigger: job.data.trigger,
+        command: 'run --queue',
+        status: 'failed',
+        startedAt: now,
+      })
       .then(() => ctx.lake.runs.finishRun(runId, 'failed', err.message))
       .catch(() => {});
   });
