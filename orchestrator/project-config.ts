@@ -20,6 +20,19 @@ const Source = z.object({
   landing: z.string().min(1),
   /** File name suffix to pick up, e.g. `.jsonl` or `.csv.gz`. */
   suffix: z.string().default(''),
+  /** The mapping flags of `marketlake ingest`, for files in a layout nobody wrote an adapter for. */
+  options: z
+    .object({
+      map: z.string(),
+      header: z.boolean(),
+      delimiter: z.string(),
+      timeUnit: z.string(),
+      timeZone: z.string(),
+      priceScale: z.string(),
+      symbol: z.string(),
+    })
+    .partial()
+    .default({}),
 });
 
 const Schedule = z.object({

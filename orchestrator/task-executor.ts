@@ -11,7 +11,7 @@ import {
   UsageError,
   vacuum,
 } from '../layers/index.js';
-import { readJsonLines, writeBronzeBatch } from '../pipelines/index.js';
+import { ingestFile } from '../pipelines/index.js';
 import { injectFaults } from './fault-injection.js';
 import { runModels, runQuality, serve } from './pipeline.js';
 import type { ProjectConfig } from './project-config.js';
@@ -107,7 +107,7 @@ async function ingestSource(ctx: TaskContext, session: LakeSession, name: string
   let ingested = 0;
   for (const file of files) {
     const path = join(folder, file);
-    const r = await writeBronzeBatch(session, source.dataset, readJsonLines(path), { source: path });
+    const r = await ingestFile(session, source.dataset, path, { format: source.format, ...source.options });
     if (!r.duplicateBatch) ingested += 1;
     rows += r.accepted;
   }

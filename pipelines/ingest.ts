@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import type { DatasetName } from '../contracts/index.js';
+import { type LakeSession, UsageError } from '../layers/index.js';
+import { readFirstLine } from './bronze/file-scan.js';
+import { type IngestEngine, type IngestFileResult, ingestMappedFile } from './bronze/ingest-file.js';
+import { ingestVendorFile } from './bronze/ingest-vendor.js';
+import { documentFormatOf, formatMapping, INGEST_FORMATS, type IngestFormat } from './sources/formats.js';
+import { type ColumnMapping, parseFieldMap, TIME_UNITS, type TimeUnit } from './sources/mapping.js';
+
+/** How to read a file: `--format` and the mapping flags of `marketlake ingest`. */
+export interface IngestFlags {
+  format: string;
+  force?: boolean;
+  map?: string;
+  mapFile?: string;
+  header?: boolean;
+  delimiter?: string;
+  timeUnit?: string;
+  timeZone?: string;
+  priceScale?: string;
+  symbol?: string;
+  engine?: string;
+}
+
+async function mappingFor(
+  dataset: ColumnMapping['dataset'],
+  file: string,
+  flags: IngestFlags,
+): Promise<ColumnMapping> {
+  const format = flags.format as IngestFormat;
+  const firstLine = await readFirstLine(file);
+  const base = formatMapping(format, {
+    dataset,
+    file,
+    firstLine,
+    ...(flags.symbol ? { symbol: flags.symbol } : {}),
+  });
+  const header = flags.header === false ? false : base.header;
+  const mapText = await mapTextOf(flags);
+  if (flags.timeUnit && !(TIME_UNITS as readonly string[]).includes(flags.timeUnit))
+    throw new UsageError(`--time-unit must be one of ${TIME_UNITS.join(', ')}`);
+  const scale = flags.priceScale === undefined ? base.priceScale : Number(flags.priceScale);
+  if (!Number.isFinite(scale) || scale <= 0) throw new UsageError('--price-scale must be a positive number');
+  return {
+    ...base,
+    header,
+    delimiter: flags.delimiter === '\\t' ? '\t' : (flags.delimiter ?? base.delimiter),
+    fields: {
+      ...base.fields,
+      ...(flags.symbol ? { symbol: { constant: flags.symbol } } : {}),
+      ...(mapText ? parseFieldMap(dataset, mapText, header) : {}),
+    },
+    timeUnit: (flags.timeUnit as TimeUnit | undefined) ?? base.timeUnit,
+    timeZone: flags.timeZone ?? base.timeZone,
+    priceScale: scale,
+  };
+}
+
+async function mapTextOf(flags: IngestFlags): Promise<string> {
+  return [
+    flags.mapFile ? (await readFile(flags.mapFile, 'utf8')).replace(/\s*\n\s*/g, ',') : '',
+    flags.map ?? '',
+  ]
+    .filter(Boolean)
+    .join(',');
+}
+
+/** Vendor adapters take only constants from `--map` (`interval='1d'`, `created_at='...'`). */
+async function constantsOf(
+  dataset: ColumnMapping['dataset'],
+  flags: IngestFlags,
+): Promise<Record<string, string>> {
+  const text = await mapTextOf(flags);
+  const out: Record<string, string> = {};
+  for (const [field, src] of Object.entries(text ? parseFieldMap(dataset, text, true) : {})) {
+    if (!('constant' in src))
+      throw new UsageError(`--map ${field}: vendor formats take constants only (field='value')`);
+    out[field] = src.constant;
+  }
+  return out;
+}
+
+/**
+ * Ingest one file into `bronze.<dataset>` (and quarantine), in any supported format: vendor
+ * documents through their adapter, everything else through the column mapping (SQL fast path or
+ * per record). The one entry point for the CLI, backfills and scheduled sources.
+ */
+export async function ingestFile(
+  session: LakeSession,
+  dataset: DatasetName,
+  file: string,
+  flags: IngestFlags,
+): Promise<IngestFileResult> {
+  if (!(INGEST_FORMATS as readonly string[]).includes(flags.format)) {
+    throw new UsageError(`--format must be one of ${INGEST_FORMATS.join(', ')}`);
+  }
+  const engine = (flags.engine ?? 'auto') as IngestEngine;
+  if (!['auto', 'sql', 'js'].includes(engine)) throw new UsageError('--engine must be auto, sql or js');
+  const vendor = documentFormatOf(flags.format as IngestFormat, file);
+  return vendor
+    ? ingestVendorFile(session, file, {
+        format: vendor,
+        dataset,
+        constants: await constantsOf(dataset, flags),
+        ...(flags.symbol ? { symbol: flags.symbol } : {}),
+        ...(flags.force ? { force: true } : {}),
+      })
+    : ingestMappedFile(session, file, {
+        mapping: await mappingFor(dataset, file, flags),
+        engine,
+        ...(flags.force ? { force: true } : {}),
+      });
+}
