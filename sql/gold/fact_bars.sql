@@ -8,8 +8,9 @@
 -- NYSE early closes (silver.trades' is_regular_hours), the UTC day for crypto) and starts at the
 -- session open. 5m/15m/1h roll up from 1m; 1d comes from trades.
 -- Prints flagged suspicious are left out. Open and close take the first and last print by time,
--- then trade id, then source order (batch_id, batch_row): prints of one millisecond keep the tape's
--- order. Where a symbol has no trades for a session, vendor bars
+-- then trade id, then their place in bronze (batch_id, batch_row): prints of one millisecond keep
+-- the order they were stored in (see silver.trades). Where a symbol has no trades for a session,
+-- vendor bars
 -- (silver.bars) stand in: its 1m bars feed 1m and the roll-ups, and its 1d bar (else the regular
 -- session of its 1m bars) gives 1d; trade_count and vwap stay null when the vendor gives none.
 -- adj_close (1d only; null intraday): the raw close times the split/dividend adjustment factor of
