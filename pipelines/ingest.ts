@@ -4,6 +4,7 @@ import { type LakeSession, UsageError } from '../layers/index.js';
 import { readFirstLine } from './bronze/file-scan.js';
 import { type IngestEngine, type IngestFileResult, ingestMappedFile } from './bronze/ingest-file.js';
 import { ingestVendorFile } from './bronze/ingest-vendor.js';
+import { ingestDailyBarFile, ingestFactorFile } from './sources/factor-file.source.js';
 import { documentFormatOf, formatMapping, INGEST_FORMATS, type IngestFormat } from './sources/formats.js';
 import { type ColumnMapping, parseFieldMap, TIME_UNITS, type TimeUnit } from './sources/mapping.js';
 
@@ -96,6 +97,20 @@ export async function ingestFile(
   }
   const engine = (flags.engine ?? 'auto') as IngestEngine;
   if (!['auto', 'sql', 'js'].includes(engine)) throw new UsageError('--engine must be auto, sql or js');
+  if (flags.format === 'algoseek-factors' || flags.format === 'algoseek-daily') {
+    // Compact YYYYMMDD dates and deci-cent prices: a small adapter rather than a mapping preset.
+    const wanted = flags.format === 'algoseek-factors' ? 'corporate_actions' : 'bars';
+    if (dataset !== wanted) throw new UsageError(`--format ${flags.format} loads ${wanted}, not ${dataset}`);
+    const options = {
+      ...(flags.symbol ? { symbol: flags.symbol } : {}),
+      ...(flags.force ? { force: true } : {}),
+    };
+    const r =
+      flags.format === 'algoseek-factors'
+        ? await ingestFactorFile(session, file, options)
+        : await ingestDailyBarFile(session, file, options);
+    return { ...r, engine: 'js' };
+  }
   const vendor = documentFormatOf(flags.format as IngestFormat, file);
   return vendor
     ? ingestVendorFile(session, file, {

@@ -274,7 +274,7 @@ export class SqlCatalog implements Catalog {
           throw new CommitError(`${name}: ${gone.length} file(s) to rewrite are no longer current`);
         if (keys.length) await live.where('key', 'in', keys).execute();
       }
-      for (const f of change.files) await insertFile(trx, table.table_id, f, version);
+      await insertFiles(trx, table.table_id, change.files, version);
 
       // Columns only grow on append-like commits (old files read the new ones as null).
       const columns =
@@ -366,20 +366,26 @@ export class SqlCatalog implements Catalog {
   }
 }
 
-async function insertFile(trx: Transaction<CatalogDatabase>, tableId: number, f: DataFile, version: number) {
-  await trx
-    .insertInto('ml_files')
-    .values({
-      table_id: tableId,
-      key: f.key,
-      partition: f.partition,
-      rows: f.rows,
-      bytes: f.bytes,
-      etag: f.etag ?? null,
-      begin_version: version,
-      end_version: null,
-    })
-    .execute();
+/** Insert file rows in chunks: one statement per few hundred files (tables with thousands of daily partitions). */
+async function insertFiles(trx: Transaction<CatalogDatabase>, tableId: number, files: readonly DataFile[], version: number) {
+  const CHUNK = 400; // under SQLite's 32,766 bound parameters at 9 columns per row
+  for (let i = 0; i < files.length; i += CHUNK) {
+    await trx
+      .insertInto('ml_files')
+      .values(
+        files.slice(i, i + CHUNK).map((f) => ({
+          table_id: tableId,
+          key: f.key,
+          partition: f.partition,
+          rows: f.rows,
+          bytes: f.bytes,
+          etag: f.etag ?? null,
+          begin_version: version,
+          end_version: null,
+        })),
+      )
+      .execute();
+  }
 }
 
 /**

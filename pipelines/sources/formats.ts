@@ -13,6 +13,8 @@ export const INGEST_FORMATS = [
   'alpaca',
   'algoseek',
   'algoseek-bars',
+  'algoseek-daily',
+  'algoseek-factors',
   'binance-trades',
   'binance-aggtrades',
   'binance-klines',
@@ -127,6 +129,9 @@ export function formatMapping(format: IngestFormat, o: FormatOptions): ColumnMap
         priceScale: 10_000,
       });
     }
+    case 'algoseek-daily':
+    case 'algoseek-factors':
+      throw new UsageError(`--format ${format} has its own adapter, not a column mapping`);
     case 'algoseek-bars': {
       expect(format, o.dataset, 'bars');
       const f = algoseekFileFacts(o.file);
