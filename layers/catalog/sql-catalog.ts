@@ -367,7 +367,12 @@ export class SqlCatalog implements Catalog {
 }
 
 /** Insert file rows in chunks: one statement per few hundred files (tables with thousands of daily partitions). */
-async function insertFiles(trx: Transaction<CatalogDatabase>, tableId: number, files: readonly DataFile[], version: number) {
+async function insertFiles(
+  trx: Transaction<CatalogDatabase>,
+  tableId: number,
+  files: readonly DataFile[],
+  version: number,
+) {
   const CHUNK = 400; // under SQLite's 32,766 bound parameters at 9 columns per row
   for (let i = 0; i < files.length; i += CHUNK) {
     await trx

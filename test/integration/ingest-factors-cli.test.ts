@@ -31,23 +31,9 @@ describe('AlgoSeek daily bars and factor files through the CLI', () => {
     ]);
     expect(factors.code, factors.stderr).toBe(0);
     expect(factors.stdout).toMatch(/read (\d+), accepted \1, quarantined 0/);
-    const bars = marketlake([
-      'ingest',
-      'bars',
-      daily,
-      '--format',
-      'algoseek-daily',
-      ...lake,
-    ]);
+    const bars = marketlake(['ingest', 'bars', daily, '--format', 'algoseek-daily', ...lake]);
     expect(bars.code, bars.stderr).toBe(0);
-    const wrong = marketlake([
-      'ingest',
-      'trades',
-      daily,
-      '--format',
-      'algoseek-daily',
-      ...lake,
-    ]);
+    const wrong = marketlake(['ingest', 'trades', daily, '--format', 'algoseek-daily', ...lake]);
     expect(wrong.code).toBe(2);
     expect(marketlake(['run', ...lake]).code).toBe(0);
     const q = marketlake([
