@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './errors.js';
@@ -42,4 +42,14 @@ export function statementOf(sql: string): string {
     .join('\n')
     .trim()
     .replace(/;\s*$/, '');
+}
+
+/** The statements of `sql/macros/*.sql` (DuckDB macros every session defines), read once. */
+export function sqlMacros(): string[] {
+  const dir = join(sqlDir(), 'macros');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => statementOf(readSqlFile(`macros/${f}`)));
 }

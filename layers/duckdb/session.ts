@@ -3,6 +3,7 @@ import type { AsOf, ColumnDef, Snapshot } from '../catalog/catalog.js';
 import type { Lake } from '../lake.js';
 import { declaredSourceTables } from '../lake-tables.js';
 import { LAYERS, qualifiedName, type TableRef } from '../names.js';
+import { sqlMacros } from '../sql-files.js';
 import { lakeTablesIn } from './parse.js';
 import { ident, literal, viewName } from './sql.js';
 
@@ -41,6 +42,8 @@ export class LakeSession {
     // Timestamps are UTC everywhere; market-local times are computed explicitly in SQL.
     await connection.run("SET TimeZone = 'UTC'");
     for (const layer of LAYERS) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layer)}`);
+    // Shared SQL helpers (sql/macros/*.sql), so every model and ad hoc query can use them.
+    for (const macro of sqlMacros()) await connection.run(macro);
     await session.attachTables();
     return session;
   }
