@@ -57,39 +57,44 @@ export class ModelError extends MarketlakeError {
   }
 }
 
-const TRANSIENT_CODES = new Set([
+const TRANSIENT_NODE_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ETIMEDOUT',
   'EPIPE',
   'EAI_AGAIN',
   'ENOTFOUND',
-  // PostgreSQL: admin shutdown, crash shutdown, cannot connect now, serialization failure, deadlock
-  '57P01',
-  '57P02',
-  '57P03',
-  '40001',
-  '40P01',
+  'EHOSTUNREACH',
 ]);
+/** SQLSTATE classes and codes worth a retry: connection, serialization/deadlock, resources, lock wait, shutdown. */
+const TRANSIENT_SQLSTATE = /^(08|40001|40P01|53|55P03|57P0[123])/;
 
 /**
- * Whether retrying may help: a MarketlakeError marked transient, a network or PostgreSQL restart
- * error, or an S3 throttle/5xx anywhere in the cause chain. Everything else (SQL errors, contract
- * violations, bad configuration) is permanent.
+ * Whether retrying may help: a MarketlakeError marked transient, a network error, a PostgreSQL
+ * connection/serialization/shutdown error, or an S3 throttle/5xx anywhere in the cause chain.
+ * Everything else (SQL errors, contract violations, bad configuration) is permanent.
+ * The one classifier for task retries and for serving errors.
  */
 export function isTransient(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 8; depth++) {
     if (e instanceof MarketlakeError && !e.permanent) return true;
     const o = e as {
-      code?: string;
+      code?: unknown;
       $metadata?: { httpStatusCode?: number };
       message?: string;
       cause?: unknown;
     };
-    if (o.code && TRANSIENT_CODES.has(o.code)) return true;
+    if (typeof o.code === 'string' && (TRANSIENT_NODE_CODES.has(o.code) || TRANSIENT_SQLSTATE.test(o.code))) {
+      return true;
+    }
     const status = o.$metadata?.httpStatusCode;
-    if (status === 429 || status === 503 || (status !== undefined && status >= 500)) return true;
-    if (typeof o.message === 'string' && /Connection terminated|socket hang up/i.test(o.message)) return true;
+    if (status === 429 || (status !== undefined && status >= 500)) return true;
+    if (
+      typeof o.message === 'string' &&
+      /Connection terminated|connection timeout|socket hang up/i.test(o.message)
+    ) {
+      return true;
+    }
     e = o.cause;
   }
   return false;

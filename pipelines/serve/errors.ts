@@ -1,4 +1,4 @@
-import { MarketlakeError } from '../../layers/index.js';
+import { isTransient, MarketlakeError } from '../../layers/index.js';
 
 /** Loading the serving database failed. Transient (retry may help) for lost connections and lock conflicts. */
 export class ServingError extends MarketlakeError {
@@ -8,26 +8,6 @@ export class ServingError extends MarketlakeError {
       cause: options.cause,
     });
   }
-}
-
-const TRANSIENT_NODE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-]);
-/** SQLSTATE classes and codes worth a retry: connection, serialization/deadlock, resources, shutdown. */
-const TRANSIENT_SQLSTATE = /^(08|40001|40P01|53|55P03|57P0[123])/;
-
-/** Whether an error from `pg` / PGlite / Node looks like a hiccup rather than a bug or bad data. */
-export function isTransient(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (TRANSIENT_NODE_CODES.has(code) || TRANSIENT_SQLSTATE.test(code)))
-    return true;
-  return /Connection terminated|connection timeout/i.test(error.message);
 }
 
 /** The message of an error, for wrapping; never includes a connection string. */

@@ -1,4 +1,4 @@
-export { isTransient, ServingError } from './errors.js';
+export { ServingError } from './errors.js';
 export { describePglite, PGliteTarget } from './pglite-target.js';
 export { PostgresTarget } from './postgres-target.js';
 export { type ServedTable, type ServeGoldOptions, serveGold } from './serve-gold.js';

@@ -46,12 +46,15 @@ const num = (cell: string | undefined): unknown => {
   return t !== '' && Number.isFinite(Number(t)) ? Number(t) : t === '' ? null : t;
 };
 
-/** Records in the corporate_action.v1 shape, one per factor-file row. */
-export async function* readFactorFile(
+/**
+ * The rows of a dated CSV file (first cell `YYYYMMDD…`) within the options' date range, each
+ * turned into a record by `toValue`; unreadable lines pass through with their error.
+ */
+async function* readDatedRows(
   file: string,
-  options: FactorFileOptions = {},
+  options: FactorFileOptions,
+  toValue: (cells: string[], day: string | undefined) => Record<string, unknown>,
 ): AsyncGenerator<SourceRecord> {
-  const symbol = symbolOf(file, options.symbol);
   for await (const { line, text, error } of readLines(file)) {
     if (error) {
       yield { line, raw: text, error };
@@ -60,23 +63,25 @@ export async function* readFactorFile(
     const cells = text.split(',');
     const day = isoDay(cells[0] ?? '');
     if (day && !inRange(day, options)) continue;
-    yield {
-      line,
-      raw: text,
-      value: {
-        symbol,
-        factor_date: day ?? cells[0],
-        price_factor: num(cells[1]),
-        split_factor: num(cells[2]),
-        reference_price: num(cells[3]),
-        source: options.source ?? 'algoseek',
-      },
-    };
+    yield { line, raw: text, value: toValue(cells, day) };
   }
 }
 
+/** Records in the corporate_action.v1 shape, one per factor-file row. */
+export function readFactorFile(file: string, options: FactorFileOptions = {}): AsyncGenerator<SourceRecord> {
+  const symbol = symbolOf(file, options.symbol);
+  return readDatedRows(file, options, (cells, day) => ({
+    symbol,
+    factor_date: day ?? cells[0],
+    price_factor: num(cells[1]),
+    split_factor: num(cells[2]),
+    reference_price: num(cells[3]),
+    source: options.source ?? 'algoseek',
+  }));
+}
+
 /** Records in the bar.v1 shape (interval 1d, stamped at midnight UTC of the session date). */
-export async function* readDailyBarFile(
+export function readDailyBarFile(
   file: string,
   options: FactorFileOptions = {},
 ): AsyncGenerator<SourceRecord> {
@@ -85,30 +90,17 @@ export async function* readDailyBarFile(
     const v = num(cell);
     return typeof v === 'number' ? v / DECI_CENTS : v;
   };
-  for await (const { line, text, error } of readLines(file)) {
-    if (error) {
-      yield { line, raw: text, error };
-      continue;
-    }
-    const cells = text.split(',');
-    const day = isoDay(cells[0] ?? '');
-    if (day && !inRange(day, options)) continue;
-    yield {
-      line,
-      raw: text,
-      value: {
-        symbol,
-        bar_start_at: day ? `${day}T00:00:00Z` : cells[0],
-        interval: '1d',
-        open: price(cells[1]),
-        high: price(cells[2]),
-        low: price(cells[3]),
-        close: price(cells[4]),
-        volume: num(cells[5]),
-        source: options.source ?? 'algoseek',
-      },
-    };
-  }
+  return readDatedRows(file, options, (cells, day) => ({
+    symbol,
+    bar_start_at: day ? `${day}T00:00:00Z` : cells[0],
+    interval: '1d',
+    open: price(cells[1]),
+    high: price(cells[2]),
+    low: price(cells[3]),
+    close: price(cells[4]),
+    volume: num(cells[5]),
+    source: options.source ?? 'algoseek',
+  }));
 }
 
 /** One factor file → one bronze.corporate_actions batch (+ quarantine). */

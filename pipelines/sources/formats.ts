@@ -152,18 +152,8 @@ export function formatMapping(format: IngestFormat, o: FormatOptions): ColumnMap
         priceScale: 10_000,
       });
     }
-    case 'binance-trades': {
-      expect(format, o.dataset, 'trades');
-      const fields = {
-        symbol: constant(binanceSymbol(o.file, o.symbol)),
-        trade_id: pos(1),
-        price: pos(2),
-        size: pos(3),
-        event_at: pos(5),
-        source: constant('binance'),
-      };
-      return preset('trades', fields, 'ms-or-us', { header: hasHeader });
-    }
+    // Headerless Binance trade files differ only in where the time is: column 5 (trades), 6 (aggTrades).
+    case 'binance-trades':
     case 'binance-aggtrades': {
       expect(format, o.dataset, 'trades');
       const fields = {
@@ -171,7 +161,7 @@ export function formatMapping(format: IngestFormat, o: FormatOptions): ColumnMap
         trade_id: pos(1),
         price: pos(2),
         size: pos(3),
-        event_at: pos(6),
+        event_at: pos(format === 'binance-trades' ? 5 : 6),
         source: constant('binance'),
       };
       return preset('trades', fields, 'ms-or-us', { header: hasHeader });

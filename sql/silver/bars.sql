@@ -62,17 +62,7 @@ final as (
         end as session_date,
         asset_class = 'crypto'
         or interval = '1d'
-        or (
-            isodow(local_at) <= 5
-            and cast(local_at as time) >= time '09:30:00'
-            and cast(local_at as time) < case
-                when (month(local_at) = 7 and day(local_at) = 3)
-                    or (month(local_at) = 12 and day(local_at) = 24)
-                    or (month(local_at) = 11 and isodow(local_at) = 5 and day(local_at) between 23 and 29)
-                    then time '13:00:00'
-                else time '16:00:00'
-            end
-        ) as is_regular_hours,
+        or nyse_regular_session(local_at) as is_regular_hours,
         batch_id,
         ingested_at,
         dt

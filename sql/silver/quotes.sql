@@ -47,11 +47,7 @@ final as (
         market_timezone,
         cast(local_at as date) as session_date,
         asset_class = 'crypto'
-        or (
-            isodow(local_at) <= 5
-            and cast(local_at as time) >= time '09:30:00'
-            and cast(local_at as time) < time '16:00:00'
-        ) as is_regular_hours,
+        or nyse_regular_session(local_at) as is_regular_hours,
         (bid_price + ask_price) / 2 as mid_price,
         ask_price - bid_price as spread,
         case
