@@ -10,7 +10,7 @@ import type { BenchResult } from './report.js';
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'JPM', 'XOM', 'SPY'];
 
 /** Write `rows` contract-shaped trades as JSONL and CSV (streamed, bounded memory). */
-async function writeInputs(dir: string, rows: number): Promise<{ jsonl: string; csv: string }> {
+export async function writeInputs(dir: string, rows: number): Promise<{ jsonl: string; csv: string }> {
   const jsonl = join(dir, 'trades.jsonl');
   const csv = join(dir, 'trades.csv');
   const j = createWriteStream(jsonl);

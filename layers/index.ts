@@ -63,4 +63,12 @@ export { readSqlFile, sqlDir, statementOf } from './sql-files.js';
 export { LocalObjectStore } from './storage/local-store.js';
 export type { ObjectInfo, ObjectStore } from './storage/object-store.js';
 export { parseS3Url, S3ObjectStore, type S3StoreOptions } from './storage/s3-store.js';
-export { type WriteOptions, type WriteResult, writeTable } from './table-writer.js';
+export {
+  commitStagedRows,
+  type StagedFile,
+  type StagedRows,
+  stageRows,
+  type WriteOptions,
+  type WriteResult,
+  writeTable,
+} from './table-writer.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { BatchRecord, CommitOperation, DataFile, Snapshot } from './catalog/catalog.js';
+import type { BatchRecord, ColumnDef, CommitOperation, DataFile, Snapshot } from './catalog/catalog.js';
 import { crashPoint } from './catalog/sql-catalog.js';
 import type { LakeSession } from './duckdb/session.js';
 import { ident, literal } from './duckdb/sql.js';
@@ -33,11 +33,109 @@ interface CopyStat {
   file_size_bytes: string | number;
 }
 
+/** One Parquet file a staging COPY wrote, not yet in the lake. */
+export interface StagedFile {
+  path: string;
+  /** Partition value; null for an unpartitioned table, or for rows whose partition value was NULL. */
+  partition: string | null;
+  rows: number;
+}
+
+/** Rows of a query written as Parquet into a staging folder: the first half of writeTable. */
+export interface StagedRows {
+  dir: string;
+  columns: ColumnDef[];
+  partitionColumn: string | null;
+  files: StagedFile[];
+}
+
+/** DuckDB's folder name for a NULL partition value. */
+const NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
+
+/**
+ * Run `sql` and write its rows as zstd Parquet into a new staging folder (partition folders
+ * when `partitionColumn` is set). Nothing is visible to readers; the caller commits the files
+ * with commitStagedRows (or discards them) and removes `dir`.
+ */
+export async function stageRows(
+  session: LakeSession,
+  sql: string,
+  partitionColumn: string | null,
+): Promise<StagedRows> {
+  const columns = await session.describe(sql);
+  const column = partitionColumn === null ? null : assertName('column', partitionColumn);
+  if (column && !columns.some((c) => c.name === column)) {
+    throw new CommitError(`query has no partition column ${column}`);
+  }
+  const dir = await session.lake.store.createStagingDir();
+  try {
+    const target = column ? dir : `${dir}/part_${randomUUID()}.parquet`;
+    const partitionOptions = column
+      ? `, PARTITION_BY (${ident(column)}), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part_{uuid}'`
+      : '';
+    // describe() above already staged the views `sql` reads.
+    const reader = await session.connection.runAndReadAll(
+      `COPY (${sql}) TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd${partitionOptions}, RETURN_STATS true)`,
+    );
+    const files = (reader.getRowObjectsJson() as unknown as CopyStat[])
+      .map((stat) => ({
+        path: stat.filename,
+        partition: column ? partitionValueOf(stat.filename, column) : null,
+        rows: Number(stat.count),
+      }))
+      .filter((f) => f.rows > 0);
+    return { dir, columns, partitionColumn: column, files };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Move staged files to their final (unique) keys, then commit one catalog snapshot that
+ * references them. Until the commit, readers see nothing of it; a crash leaves only
+ * unreferenced files that vacuum removes.
+ */
+export async function commitStagedRows(
+  session: LakeSession,
+  ref: TableRef,
+  staged: StagedRows,
+  options: Omit<WriteOptions, 'partitionColumn'>,
+): Promise<WriteResult> {
+  const { store, catalog } = session.lake;
+  const { partitionColumn } = staged;
+  crashPoint('after-staging');
+  const files: DataFile[] = [];
+  for (const file of staged.files) {
+    if (partitionColumn && file.partition === null) {
+      throw new CommitError(`${qualifiedName(ref)}: ${file.rows} rows have no ${partitionColumn} value`);
+    }
+    const key = dataFileKey(ref, partitionColumn, file.partition, basename(file.path));
+    const { bytes, etag } = await store.putFile(key, file.path);
+    files.push({ key, partition: file.partition, rows: file.rows, bytes, etag });
+    crashPoint('after-first-upload');
+  }
+  crashPoint('before-commit');
+  const rows = files.reduce((n, f) => n + f.rows, 0);
+  const batch = options.batch ? { ...options.batch, rows, committedAt: new Date().toISOString() } : undefined;
+  const snapshot = await catalog.commit(ref, {
+    operation: options.operation,
+    columns: staged.columns,
+    partitionColumn,
+    files,
+    ...(options.partitions ? { partitions: options.partitions } : {}),
+    ...(options.removeKeys ? { removeKeys: options.removeKeys } : {}),
+    ...(batch ? { batch } : {}),
+    ...(options.properties ? { properties: options.properties } : {}),
+  });
+  await session.refreshView(ref);
+  return { snapshot, rows, files };
+}
+
 /**
  * The one way anything is written to the lake: run `sql`, write its rows as Parquet into a
- * staging folder, move the files to their final (unique) keys, then commit one catalog snapshot
- * that references them. Until the commit, readers see nothing of it; a crash leaves only
- * unreferenced files that vacuum removes.
+ * staging folder (stageRows), move the files to their final keys and commit one catalog
+ * snapshot that references them (commitStagedRows).
  */
 export async function writeTable(
   session: LakeSession,
@@ -45,60 +143,24 @@ export async function writeTable(
   sql: string,
   options: WriteOptions,
 ): Promise<WriteResult> {
-  const { store, catalog } = session.lake;
-  const columns = await session.describe(sql);
-  const partitionColumn =
-    options.partitionColumn === null ? null : assertName('column', options.partitionColumn);
-  if (partitionColumn && !columns.some((c) => c.name === partitionColumn)) {
-    throw new CommitError(`${qualifiedName(ref)}: query has no partition column ${partitionColumn}`);
-  }
-  const staging = await store.createStagingDir();
+  let staged: StagedRows;
   try {
-    const target = partitionColumn ? staging : `${staging}/part_${randomUUID()}.parquet`;
-    const partitionOptions = partitionColumn
-      ? `, PARTITION_BY (${ident(partitionColumn)}), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part_{uuid}'`
-      : '';
-    // describe() above already staged the views `sql` reads.
-    const reader = await session.connection.runAndReadAll(
-      `COPY (${sql}) TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd${partitionOptions}, RETURN_STATS true)`,
-    );
-    const stats = reader.getRowObjectsJson() as unknown as CopyStat[];
-    crashPoint('after-staging');
-    const files: DataFile[] = [];
-    for (const stat of stats) {
-      const rows = Number(stat.count);
-      if (rows === 0) continue;
-      const partition = partitionColumn ? partitionValueOf(stat.filename, partitionColumn) : null;
-      const key = dataFileKey(ref, partitionColumn, partition, basename(stat.filename));
-      const { bytes, etag } = await store.putFile(key, stat.filename);
-      files.push({ key, partition, rows, bytes, etag });
-      crashPoint('after-first-upload');
-    }
-    crashPoint('before-commit');
-    const rows = files.reduce((n, f) => n + f.rows, 0);
-    const batch = options.batch
-      ? { ...options.batch, rows, committedAt: new Date().toISOString() }
-      : undefined;
-    const snapshot = await catalog.commit(ref, {
-      operation: options.operation,
-      columns,
-      partitionColumn,
-      files,
-      ...(options.partitions ? { partitions: options.partitions } : {}),
-      ...(options.removeKeys ? { removeKeys: options.removeKeys } : {}),
-      ...(batch ? { batch } : {}),
-      ...(options.properties ? { properties: options.properties } : {}),
-    });
-    await session.refreshView(ref);
-    return { snapshot, rows, files };
+    staged = await stageRows(session, sql, options.partitionColumn);
+  } catch (err) {
+    if (err instanceof CommitError) throw new CommitError(`${qualifiedName(ref)}: ${err.message}`);
+    throw err;
+  }
+  try {
+    return await commitStagedRows(session, ref, staged, options);
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await rm(staged.dir, { recursive: true, force: true });
   }
 }
 
-function partitionValueOf(filename: string, column: string): string {
+function partitionValueOf(filename: string, column: string): string | null {
   const folder = basename(dirname(filename));
   const prefix = `${column}=`;
   if (!folder.startsWith(prefix)) throw new CommitError(`unexpected partition folder ${folder}`);
-  return decodeURIComponent(folder.slice(prefix.length));
+  const value = folder.slice(prefix.length);
+  return value === NULL_PARTITION ? null : decodeURIComponent(value);
 }

@@ -1,5 +1,5 @@
 export { type BronzeBatchOptions, type BronzeBatchResult, writeBronzeBatch } from './bronze/bronze-writer.js';
-export { stageWithSql } from './bronze/bulk-sql.js';
+export { validatedRowsSql } from './bronze/bulk-sql.js';
 export { type FileScan, readFirstLine, scanFile } from './bronze/file-scan.js';
 export {
   type IngestEngine,

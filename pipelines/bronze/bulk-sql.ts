@@ -16,16 +16,18 @@ function linesSql(file: string, skip = 0, longLines = true): string {
 }
 
 /**
- * The quarantine rows of a staged line-based file, with their line numbers. Numbering lines
- * (WITH ORDINALITY) pins a scan to one thread, so the staging pass does without and this pass,
- * run only when a batch has refused records, finds them again: a record's reason is a function
- * of its line's text alone, so every line equal to a refused one is refused with the same reason.
+ * The quarantine rows of a line-based or Parquet file, with their line numbers, from `refused`:
+ * a query yielding the refused records' `raw`, `reason`, `contract_version` and `source_line`
+ * (NULL for line files). Numbering lines (WITH ORDINALITY) pins a scan to one thread, so the
+ * validating pass does without and this pass, run only when a batch has refused records, finds
+ * them again: a record's reason is a function of its line's text alone, so every line equal to
+ * a refused one is refused with the same reason.
  */
-export function quarantineRowsSql(file: string, mapping: ColumnMapping, staged: string): string {
+export function quarantineRowsSql(file: string, mapping: ColumnMapping, refused: string): string {
   const first = mapping.layout === 'csv' && mapping.header ? 2 : 1;
-  const bad = `(SELECT DISTINCT raw, reason, contract_version FROM read_parquet(${literal(staged)}) WHERE reason IS NOT NULL)`;
   if (mapping.layout === 'parquet')
-    return `SELECT raw, reason, contract_version, source_line FROM read_parquet(${literal(staged)}) WHERE reason IS NOT NULL`;
+    return `SELECT raw, reason, contract_version, source_line FROM (${refused})`;
+  const bad = `(SELECT DISTINCT raw, reason, contract_version FROM (${refused}))`;
   return [
     `WITH l AS MATERIALIZED (SELECT ordinality AS n, line FROM ${linesSql(file)} WITH ORDINALITY WHERE line IN (SELECT raw FROM ${bad}))`,
     `SELECT CASE WHEN length(b.raw) > ${MAX_LINE_BYTES} THEN left(b.raw, 256) ELSE b.raw END AS raw, b.reason, b.contract_version, l.n AS source_line`,
@@ -58,35 +60,25 @@ async function parquetRowsSql(session: LakeSession, file: string, zone: string):
   return `SELECT file_row_number + 1 AS source_line, to_json({${fields.join(', ')}})::VARCHAR AS line FROM ${from}`;
 }
 
-export interface StageOptions {
+export interface ValidatedRowsOptions {
   file: string;
   mapping: ColumnMapping;
   /** Delimited files: column names (header, or column1..N) and the field count every row must have. */
   names?: readonly string[];
-  target: string;
+  /** Lines up to 64 MiB (slower: larger buffers keep the scan on fewer threads); see linesSql. */
+  longLines?: boolean;
 }
 
 /**
- * The bulk fast path: one DuckDB statement reads every line of the file (in parallel), extracts
+ * The bulk fast path: one DuckDB query reads every line of the file (in parallel), extracts
  * each mapped value once (one `from_json` parse per line into a struct of raw values, plus
- * `json_keys` for unknown fields; CSV cells by splitting, no JSON at all), runs the contract's rules as SQL over those plain columns
- * (generated from the same rules as the zod schemas) and writes one staging Parquet file holding
- * every record: its line, its reason (NULL when valid), the raw text of refused records, and the
- * typed contract columns. Returns nothing; the caller splits the staged file into bronze and
- * quarantine.
+ * `json_keys` for unknown fields; CSV cells by splitting, no JSON at all), runs the contract's
+ * rules as SQL over those plain columns (generated from the same rules as the zod schemas) and
+ * yields one row per record: `source_line` (Parquet input only; line files are numbered later,
+ * see quarantineRowsSql), `raw` (the text of a refused record), `reason` (NULL when valid),
+ * `contract_version`, then the typed contract columns.
  */
-export async function stageWithSql(session: LakeSession, options: StageOptions): Promise<void> {
-  // Input order is kept (DuckDB reorders what its threads produce): bronze rows stay in source
-  // order, which silver relies on to number prints within a batch (batch_row).
-  try {
-    await session.run(await stageSql(session, options, false));
-  } catch {
-    // A line longer than the small buffers allow: read again with 64 MiB ones (it is refused).
-    await session.run(await stageSql(session, options, true));
-  }
-}
-
-async function stageSql(session: LakeSession, options: StageOptions, longLines: boolean): Promise<string> {
+export async function validatedRowsSql(session: LakeSession, options: ValidatedRowsOptions): Promise<string> {
   const { mapping } = options;
   const contract = contractSql(mapping.dataset);
   const tooLong = `length(line) > ${MAX_LINE_BYTES}`;
@@ -97,7 +89,7 @@ async function stageSql(session: LakeSession, options: StageOptions, longLines: 
   const source =
     mapping.layout === 'parquet'
       ? await parquetRowsSql(session, options.file, mapping.timeZone)
-      : `SELECT NULL::BIGINT AS source_line, line FROM ${linesSql(options.file, mapping.layout === 'csv' && mapping.header ? 1 : 0, longLines)}`;
+      : `SELECT NULL::BIGINT AS source_line, line FROM ${linesSql(options.file, mapping.layout === 'csv' && mapping.header ? 1 : 0, options.longLines ?? false)}`;
   const stages: string[] = [`src AS (${source})`];
   let inputs: string;
   if (mapping.layout !== 'csv') {
@@ -122,10 +114,8 @@ async function stageSql(session: LakeSession, options: StageOptions, longLines: 
     `chk AS (SELECT *, ${oneLine(contract.checkSelect)} FROM inp)`,
     `fin AS (SELECT source_line, line, coalesce(parse_error, ${contract.reasonExpr}) AS reason, ${contract.valueSelect} FROM chk)`,
   );
-  const sql = [
-    `COPY (WITH ${stages.join(',\n')}`,
+  return [
+    `WITH ${stages.join(',\n')}`,
     `SELECT source_line, CASE WHEN reason IS NULL THEN NULL WHEN source_line IS NOT NULL AND ${tooLong} THEN left(line, 256) ELSE line END AS raw, reason, ${version} AS contract_version, * EXCLUDE (source_line, line, reason) FROM fin`,
-    `) TO ${literal(options.target)} (FORMAT parquet, COMPRESSION uncompressed)`,
   ].join('\n');
-  return sql;
 }

@@ -1,15 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DATASETS } from '../../contracts/index.js';
-import { ident, type LakeSession, literal, tableRef, UsageError, writeTable } from '../../layers/index.js';
+import { DATASETS, EXTRA_COLUMN } from '../../contracts/index.js';
+import {
+  commitStagedRows,
+  ident,
+  type LakeSession,
+  literal,
+  type StagedRows,
+  stageRows,
+  tableRef,
+  UsageError,
+  writeTable,
+} from '../../layers/index.js';
 import { headerNames } from '../sources/csv-records.js';
 import { columnNames } from '../sources/map-record.js';
 import { readMapped } from '../sources/mapped-source.js';
 import type { ColumnMapping } from '../sources/mapping.js';
 import { type BronzeBatchResult, writeBronzeBatch } from './bronze-writer.js';
-import { quarantineRowsSql, stageWithSql } from './bulk-sql.js';
-import { type FileScan, readFirstLine, scanFile } from './file-scan.js';
+import { quarantineRowsSql, validatedRowsSql } from './bulk-sql.js';
+import { readFirstLine, scanFile } from './file-scan.js';
 
 export type IngestEngine = 'auto' | 'sql' | 'js';
 
@@ -30,14 +39,61 @@ function delimitedNames(mapping: ColumnMapping, firstLine: string): string[] {
   return columnNames(mapping.header ? header : null, header.length);
 }
 
+/** Lineage columns every bronze and quarantine row of a batch carries. */
+function lineageSql(batchId: string): string {
+  return `${literal(batchId)} AS batch_id, ${literal(new Date().toISOString())}::TIMESTAMPTZ AS ingested_at`;
+}
+
+/**
+ * The bronze rows of a file, validated, for stageRows: valid records with their UTC event date
+ * as `dt`; a refused record gets `dt` NULL (DuckDB writes it to a partition of its own, which
+ * is never committed) and carries its raw text, reason and line in `extra` as JSON, so the one
+ * pass that writes bronze also hands over what the quarantine needs.
+ */
+async function bronzeRowsSql(
+  session: LakeSession,
+  file: string,
+  mapping: ColumnMapping,
+  names: readonly string[],
+  batchId: string,
+  longLines: boolean,
+): Promise<string> {
+  const contract = DATASETS[mapping.dataset];
+  const validated = await validatedRowsSql(session, { file, mapping, names, longLines });
+  const cols = contract.columns
+    .map((c) =>
+      c.name === EXTRA_COLUMN
+        ? `CASE WHEN reason IS NULL THEN ${ident(c.name)} ELSE to_json({raw: raw, reason: reason, contract_version: contract_version, source_line: source_line})::VARCHAR END AS ${ident(c.name)}`
+        : ident(c.name),
+    )
+    .join(', ');
+  const dt = `CASE WHEN reason IS NULL THEN CAST(${ident(contract.partitionField)} AS DATE) END AS dt`;
+  return `SELECT ${cols}, ${lineageSql(batchId)}, ${dt} FROM (${validated})`;
+}
+
+/** Stage a file's validated bronze rows; a line longer than the small buffers allow is read again with 64 MiB ones (it is refused). */
+async function stageBronze(
+  session: LakeSession,
+  file: string,
+  mapping: ColumnMapping,
+  names: readonly string[],
+  batchId: string,
+): Promise<StagedRows> {
+  try {
+    return await stageRows(session, await bronzeRowsSql(session, file, mapping, names, batchId, false), 'dt');
+  } catch {
+    return await stageRows(session, await bronzeRowsSql(session, file, mapping, names, batchId, true), 'dt');
+  }
+}
+
 /**
  * One file → one bronze batch (+ quarantine), identified by the sha256 of its content.
  * accepted + quarantined = records read; a file already ingested is a no-op unless `force`.
  *
- * The SQL engine stages the file while Node hashes and scans it (both run at once: DuckDB on
- * its threads, the hash on the main thread); if the scan finds the file unsafe for the line
- * reader (invalid UTF-8, CR line ends, quoted CSV fields), auto falls back to the per-record
- * engine and the staged result is dropped.
+ * The SQL engine validates the file and writes its bronze partitions in one DuckDB pass while
+ * Node hashes and scans it (both run at once: DuckDB on its threads, the hash on the main
+ * thread); if the scan finds the file unsafe for the line reader (invalid UTF-8, CR line ends,
+ * quoted CSV fields), auto falls back to the per-record engine and the staged files are dropped.
  */
 export async function ingestMappedFile(
   session: LakeSession,
@@ -48,17 +104,15 @@ export async function ingestMappedFile(
   const parquet = mapping.layout === 'parquet';
   if (parquet && options.engine === 'js') throw new UsageError('parquet input runs on the SQL engine only');
   const names = mapping.layout === 'csv' ? delimitedNames(mapping, await readFirstLine(file)) : [];
-  const staging = await session.lake.store.createStagingDir();
+  const batchId = randomUUID();
+  const wantSql = options.engine !== 'js';
+  const stage: Promise<StagedRows | Error> = wantSql
+    ? stageBronze(session, file, mapping, names, batchId).catch((err: unknown) =>
+        err instanceof Error ? err : new Error(String(err)),
+      )
+    : Promise.resolve(new Error('not staged'));
+  const [scan, staged] = await Promise.all([scanFile(file), stage]);
   try {
-    const staged = join(staging, 'staged.parquet');
-    const wantSql = options.engine !== 'js';
-    const stage = wantSql
-      ? stageWithSql(session, { file, mapping, names, target: staged }).then(
-          () => undefined,
-          (err: unknown) => err,
-        )
-      : Promise.resolve(new Error('not staged'));
-    const [scan, stageError] = await Promise.all([scanFile(file), stage]);
     const quotedCsv = mapping.layout === 'csv' && scan.hasQuotes;
     const sqlOk = options.engine === 'sql' ? !quotedCsv : scan.sqlSafe && !quotedCsv;
     const engine = parquet || (wantSql && sqlOk) ? 'sql' : 'js';
@@ -81,10 +135,11 @@ export async function ingestMappedFile(
       );
       return { ...r, engine };
     }
-    if (stageError) throw stageError;
-    return { ...(await commitStaged(session, file, staged, scan, options)), engine };
+    if (staged instanceof Error) throw staged;
+    const batch = { batchId, contentHash: scan.contentHash, source: file };
+    return { ...(await commitBronze(session, file, staged, batch, options)), engine };
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    if (!(staged instanceof Error)) await rm(staged.dir, { recursive: true, force: true });
   }
 }
 
@@ -94,55 +149,49 @@ export function duplicateOf(dataset: ColumnMapping['dataset'], contentHash: stri
   return { ...base, read: 0, accepted: 0, quarantined: 0, duplicateBatch: true, engine: 'js' };
 }
 
-/** Split a staged file into quarantine and bronze, each committed with the batch's content hash. */
-async function commitStaged(
+/**
+ * Commit a staged file's refused records to quarantine, then its valid ones to bronze, each
+ * with the batch's content hash. Quarantine goes first: bronze carries the batch record that
+ * makes a rerun a no-op, and after a crash between the two commits the quarantine batch is
+ * found and not written twice.
+ */
+async function commitBronze(
   session: LakeSession,
   file: string,
-  staged: string,
-  scan: FileScan,
+  staged: StagedRows,
+  batch: { batchId: string; contentHash: string; source: string },
   options: IngestFileOptions,
 ): Promise<BronzeBatchResult> {
   const { dataset } = options.mapping;
-  const bronze = tableRef('bronze', dataset);
   const quarantine = tableRef('quarantine', dataset);
-  const base = { dataset, batchId: randomUUID(), contentHash: scan.contentHash, partitions: [] as string[] };
-  if (!options.force && (await session.lake.catalog.findBatch(bronze, scan.contentHash))) {
-    return { ...base, read: 0, accepted: 0, quarantined: 0, duplicateBatch: true };
-  }
-  const from = `read_parquet(${literal(staged)})`;
-  const batch = { batchId: base.batchId, contentHash: scan.contentHash, source: file };
-  const lineage = `${literal(base.batchId)} AS batch_id, ${literal(new Date().toISOString())}::TIMESTAMPTZ AS ingested_at`;
-  const [row] = await session.all<{ n: string }>(
-    `SELECT count(*) AS n FROM ${from} WHERE reason IS NOT NULL`,
-  );
-  const quarantined = Number(row?.n ?? 0);
-  // Quarantine first (bronze carries the batch record that makes a rerun a no-op); after a crash
-  // between the two commits the quarantine batch is found and not written twice.
-  if (options.force || !(await session.lake.catalog.findBatch(quarantine, scan.contentHash))) {
-    // No refused records: an empty set of the same shape (the numbering pass would still scan).
-    const rows =
+  const refusedFiles = staged.files.filter((f) => f.partition === null);
+  const quarantined = refusedFiles.reduce((n, f) => n + f.rows, 0);
+  if (options.force || !(await session.lake.catalog.findBatch(quarantine, batch.contentHash))) {
+    const extra = ident(EXTRA_COLUMN);
+    const refused =
       quarantined > 0
-        ? quarantineRowsSql(file, options.mapping, staged)
-        : `SELECT raw, reason, contract_version, source_line FROM ${from} WHERE false`;
+        ? `SELECT ${['raw', 'reason', 'contract_version'].map((k) => `json_extract_string(${extra}, '$.${k}') AS ${k}`).join(', ')}, json_extract(${extra}, '$.source_line')::BIGINT AS source_line FROM read_parquet([${refusedFiles.map((f) => literal(f.path)).join(', ')}])`
+        : `SELECT NULL::VARCHAR AS raw, NULL::VARCHAR AS reason, NULL::VARCHAR AS contract_version, NULL::BIGINT AS source_line WHERE false`;
+    // No refused records: an empty set of the same shape (the numbering pass would still scan).
+    const rows = quarantined > 0 ? quarantineRowsSql(file, options.mapping, refused) : refused;
     const q = await writeTable(
       session,
       quarantine,
-      `SELECT raw, reason, contract_version, ${literal(file)} AS source_file, source_line, ${lineage}, CAST(current_date AS DATE) AS dt FROM (${rows}) ORDER BY source_line`,
+      `SELECT raw, reason, contract_version, ${literal(file)} AS source_file, source_line, ${lineageSql(batch.batchId)}, CAST(current_date AS DATE) AS dt FROM (${rows}) ORDER BY source_line`,
       { operation: 'append', partitionColumn: 'dt', batch },
     );
     if (q.rows !== quarantined)
       throw new Error(`quarantine of ${file}: ${q.rows} rows for ${quarantined} refused records`);
   }
-  const contract = DATASETS[dataset];
-  const cols = contract.columns.map((c) => ident(c.name)).join(', ');
-  const written = await writeTable(
-    session,
-    bronze,
-    `SELECT ${cols}, ${lineage}, CAST(${ident(contract.partitionField)} AS DATE) AS dt FROM ${from} WHERE reason IS NULL`,
-    { operation: 'append', partitionColumn: 'dt', batch },
-  );
+  const accepted = { ...staged, files: staged.files.filter((f) => f.partition !== null) };
+  const written = await commitStagedRows(session, tableRef('bronze', dataset), accepted, {
+    operation: 'append',
+    batch,
+  });
   return {
-    ...base,
+    dataset,
+    batchId: batch.batchId,
+    contentHash: batch.contentHash,
     read: written.rows + quarantined,
     accepted: written.rows,
     quarantined,
