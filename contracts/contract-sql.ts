@@ -15,12 +15,14 @@ import { patternMatchSql } from './sql-match.js';
  * The contract's rules as DuckDB SQL, generated from the same FieldRule/RecordRule definitions
  * the zod schemas are built from (rules.ts). Each source value is extracted once, before the
  * checks, into plain columns (see InputColumns); the checks never parse JSON again, which is what
- * keeps the bulk path near DuckDB's own copy speed. Output of `checkSelect`: `r_<field>` (the
- * field's reason or NULL) and `v_<field>` (the typed value); `reasonExpr` joins them into the
+ * keeps the bulk path near DuckDB's own copy speed. Output of `typedSelect`: `v_<field>` (the
+ * typed value); of `checkSelect`, over those: `r_<field>` (the field's reason or NULL); `reasonExpr` joins them into the
  * record's reason, the same text validateRecord gives.
  */
 export interface ContractSql {
-  /** Select list computing `r_*` and `v_*` from the input columns (plus every column passed through). */
+  /** Select list computing `v_*` from the input columns. */
+  typedSelect: string;
+  /** Select list computing `r_*` from the input columns and `v_*` (a projection after typedSelect's). */
   checkSelect: string;
   /** Reason expression over `r_*` and `v_*`: NULL when the record is valid. */
   reasonExpr: string;
@@ -103,8 +105,11 @@ function listReason(rule: Extract<FieldRule, { kind: 'list' }>, x: Inputs): stri
   return `CASE WHEN ${x.t} IS NULL THEN NULL WHEN ${x.t} <> 'ARRAY' THEN ${q(MESSAGES.list)} WHEN len(${x.li}) > ${rule.maxItems} THEN ${q(MESSAGES.maxItems(rule.maxItems))} WHEN ${i} > 0 THEN (CASE ${itemReason} END) END`;
 }
 
-/** The reason the extracted value `x` breaks `rule`, or NULL. */
-function reasonOf(rule: FieldRule, x: Inputs): string {
+/**
+ * The reason the extracted value `x` breaks `rule`, or NULL. `v` names the field's typed value
+ * (typedValueOf, computed in an earlier projection), so a time or date is parsed once per row.
+ */
+function reasonOf(rule: FieldRule, x: Inputs, v: string): string {
   switch (rule.kind) {
     case 'number': {
       const checks = [
@@ -130,12 +135,13 @@ function reasonOf(rule: FieldRule, x: Inputs): string {
     case 'list':
       return listReason(rule, x);
     case 'time': {
-      const ts = `TRY_CAST(${x.s} AS TIMESTAMPTZ)`;
+      // v = TRY_CAST(s AS TIMESTAMPTZ) (typedValueOf).
       const earliest = q(new Date(EARLIEST_EVENT_AT).toISOString());
-      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR NOT ${patternMatchSql(x.s, ISO_INSTANT_SOURCE)} THEN ${q(MESSAGES.instant)} WHEN ${ts} IS NULL THEN ${q(MESSAGES.realDate)} WHEN ${ts} < ${earliest}::TIMESTAMPTZ THEN ${q(MESSAGES.before1990)} WHEN ${ts} > now() + INTERVAL ${FUTURE_TOLERANCE_MS} MILLISECOND THEN ${q(MESSAGES.future)} END`;
+      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR NOT ${patternMatchSql(x.s, ISO_INSTANT_SOURCE)} THEN ${q(MESSAGES.instant)} WHEN ${v} IS NULL THEN ${q(MESSAGES.realDate)} WHEN ${v} < ${earliest}::TIMESTAMPTZ THEN ${q(MESSAGES.before1990)} WHEN ${v} > now() + INTERVAL ${FUTURE_TOLERANCE_MS} MILLISECOND THEN ${q(MESSAGES.future)} END`;
     }
     case 'date':
-      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR NOT regexp_full_match(${x.s}, ${re(ISO_DATE_SOURCE)}) THEN ${q(MESSAGES.date)} WHEN TRY_CAST(${x.s} AS DATE) IS NULL THEN ${q(MESSAGES.realDate)} END`;
+      // v = TRY_CAST(s AS DATE) (typedValueOf).
+      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} WHEN ${x.t} <> 'VARCHAR' OR NOT regexp_full_match(${x.s}, ${re(ISO_DATE_SOURCE)}) THEN ${q(MESSAGES.date)} WHEN ${v} IS NULL THEN ${q(MESSAGES.realDate)} END`;
   }
 }
 
@@ -162,14 +168,15 @@ function typedValueOf(rule: FieldRule, x: Inputs, sqlType: string): string {
 /** The contract's rules as SQL for one dataset (see ContractSql). */
 export function contractSql(dataset: DatasetName): ContractSql {
   const contract = DATASETS[dataset];
+  const typed: string[] = [];
   const checks: string[] = [];
   const values: string[] = [];
   const reasons: string[] = [];
   const fields = contract.columns.filter((c) => c.rule);
   for (const c of fields) {
     const rule = c.rule as FieldRule;
-    checks.push(`${reasonOf(rule, inputsOf(c.name))} AS ${ident(`r_${c.name}`)}`);
-    checks.push(`${typedValueOf(rule, inputsOf(c.name), c.sqlType)} AS ${ident(`v_${c.name}`)}`);
+    typed.push(`${typedValueOf(rule, inputsOf(c.name), c.sqlType)} AS ${ident(`v_${c.name}`)}`);
+    checks.push(`${reasonOf(rule, inputsOf(c.name), ident(`v_${c.name}`))} AS ${ident(`r_${c.name}`)}`);
     values.push(`${ident(`v_${c.name}`)} AS ${ident(c.name)}`);
   }
   const allFieldsOk = fields.map((c) => `${ident(`r_${c.name}`)} IS NULL`).join(' AND ');
@@ -189,6 +196,7 @@ export function contractSql(dataset: DatasetName): ContractSql {
   );
   values.push(`${extra} AS ${ident(EXTRA_COLUMN)}`);
   return {
+    typedSelect: typed.join(',\n  '),
     checkSelect: checks.join(',\n  '),
     reasonExpr: `nullif(concat_ws('; ', ${reasons.join(', ')}), '')`,
     valueSelect: values.join(', '),

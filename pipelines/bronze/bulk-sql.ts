@@ -111,7 +111,8 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
   const oneLine = (s: string) => s.replaceAll('\n', ' ');
   stages.push(
     `inp AS (SELECT source_line, line, parse_error, ${oneLine(inputs)} FROM ext)`,
-    `chk AS (SELECT *, ${oneLine(contract.checkSelect)} FROM inp)`,
+    `val AS (SELECT *, ${oneLine(contract.typedSelect)} FROM inp)`,
+    `chk AS (SELECT *, ${oneLine(contract.checkSelect)} FROM val)`,
     `fin AS (SELECT source_line, line, coalesce(parse_error, ${contract.reasonExpr}) AS reason, ${contract.valueSelect} FROM chk)`,
   );
   return [
