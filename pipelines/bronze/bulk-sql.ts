@@ -3,6 +3,7 @@ import { ident, type LakeSession, literal } from '../../layers/index.js';
 import { MAX_LINE_BYTES } from '../sources/jsonl-source.js';
 import { delimitedInputsSql, jsonExtractSql, jsonInputsSql, jsonUnreadableSql } from '../sources/map-sql.js';
 import type { ColumnMapping } from '../sources/mapping.js';
+import { readFirstLine } from './file-scan.js';
 
 /**
  * Line reader: every line of the file as one VARCHAR column (a blank line comes back as NULL).
@@ -33,6 +34,29 @@ export function quarantineRowsSql(file: string, mapping: ColumnMapping, refused:
     `SELECT CASE WHEN length(b.raw) > ${MAX_LINE_BYTES} THEN left(b.raw, 256) ELSE b.raw END AS raw, b.reason, b.contract_version, l.n AS source_line`,
     `FROM l JOIN ${bad} AS b ON l.line = b.raw WHERE l.n >= ${first}`,
   ].join(' ');
+}
+
+/**
+ * The key list of a JSON file's first record (a Parquet file's columns), used as a hint by
+ * jsonInputsSql; undefined when it cannot be read. Only speed depends on it.
+ */
+async function usualKeyOrder(
+  session: LakeSession,
+  file: string,
+  mapping: ColumnMapping,
+): Promise<string[] | undefined> {
+  if (mapping.layout === 'parquet') {
+    const columns = await session.describe(`SELECT * FROM read_parquet(${literal(file)})`);
+    return columns.map((c) => c.name);
+  }
+  try {
+    const first: unknown = JSON.parse(await readFirstLine(file));
+    return first !== null && typeof first === 'object' && !Array.isArray(first)
+      ? Object.keys(first)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** JSON.parse refuses NaN/Infinity; DuckDB's reader accepts them. Cheap substring guard, then the exact pattern. */
@@ -81,7 +105,8 @@ export interface ValidatedRowsOptions {
 export async function validatedRowsSql(session: LakeSession, options: ValidatedRowsOptions): Promise<string> {
   const { mapping } = options;
   const contract = contractSql(mapping.dataset);
-  const tooLong = `length(line) > ${MAX_LINE_BYTES}`;
+  // length() counts characters, strlen() bytes (never fewer): the cheap test first.
+  const tooLong = `(strlen(line) > ${MAX_LINE_BYTES} AND length(line) > ${MAX_LINE_BYTES})`;
   const tooLongReason = `'line longer than ${MAX_LINE_BYTES} bytes'`;
   const version = literal(DATASETS[mapping.dataset].contractVersion);
   // Blank lines come back as NULL; a line of only spaces/tabs is blank too (trim only when it starts so).
@@ -98,7 +123,8 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
       `typ AS (SELECT source_line, line, ${jsonExtractSql(mapping, `CASE WHEN NOT ${tooLong} THEN line END`)} FROM src WHERE ${notBlank})`,
       `ext AS (SELECT *, CASE WHEN ${tooLong} THEN ${tooLongReason} WHEN ${jsonUnreadableSql(mapping)} OR ${NON_JSON_NUMBER} THEN 'malformed JSON' WHEN NOT ${isObject} THEN '(record): expected a JSON object' END AS parse_error FROM typ)`,
     );
-    inputs = jsonInputsSql(mapping, '(CASE WHEN parse_error IS NULL THEN line END)');
+    const keyOrder = await usualKeyOrder(session, options.file, mapping);
+    inputs = jsonInputsSql(mapping, '(CASE WHEN parse_error IS NULL THEN line END)', keyOrder);
   } else {
     const names = options.names ?? [];
     const delim = literal(mapping.delimiter);

@@ -1,9 +1,4 @@
-import {
-  ISO_INSTANT_SOURCE,
-  inputColumn,
-  JSON_NUMBER_SOURCE,
-  patternMatchSql,
-} from '../../contracts/index.js';
+import { inputColumn, JSON_NUMBER_SOURCE, patternMatchSql } from '../../contracts/index.js';
 import { ident, literal } from '../../layers/index.js';
 import { columnIndex } from './map-record.js';
 import { type ColumnMapping, contractFields, fieldRule, isPriceField } from './mapping.js';
@@ -16,7 +11,10 @@ const match = (t: string, source: string) => patternMatchSql(t, source);
 function timeSql(m: ColumnMapping, t: string): string {
   const zone = literal(m.timeZone);
   if (m.timeUnit === 'iso') {
-    return `CASE WHEN ${match(t, ISO_INSTANT_SOURCE)} THEN ${t} WHEN ${match(t, NAIVE_SOURCE)} THEN strftime(timezone(${zone}, TRY_CAST(${t} AS TIMESTAMP)), ${ISO_FMT}) ELSE ${t} END`;
+    // Only a naive time (no offset, so it ends in a digit; an instant ends in Z or an offset
+    // and never matches NAIVE) is converted; anything else passes as is, to be judged by the
+    // contract. The suffix test spares the regex for the usual `...Z`.
+    return `CASE WHEN NOT suffix(${t}, 'Z') AND ${match(t, NAIVE_SOURCE)} THEN strftime(timezone(${zone}, TRY_CAST(${t} AS TIMESTAMP)), ${ISO_FMT}) ELSE ${t} END`;
   }
   const isInt = match(t, INTEGER_SOURCE);
   if (m.timeUnit === 'ms-of-day') {
@@ -157,21 +155,30 @@ function rawValue(v: string): { t: string; s: string } {
   };
 }
 
+/** Keys a JSON line may hold without any of them counting as unknown (`extra`). */
+export function knownJsonKeys(m: ColumnMapping): string[] {
+  return [...new Set([...mappedKeys(m), ...contractFields(m.dataset)])];
+}
+
 /**
  * Select list producing the contract's input columns and `in_extra` from jsonExtractSql's
  * columns and the object `line`: the SQL twin of mapObject.
+ * `keyOrder`, when given, is the usual key list of the file's lines, all known: a line whose
+ * keys are exactly that list has no unknown field, which skips the per-key filter (a lambda
+ * over every key, the costliest part of the extraction).
  */
-export function jsonInputsSql(m: ColumnMapping, line: string): string {
+export function jsonInputsSql(m: ColumnMapping, line: string, keyOrder?: readonly string[]): string {
+  const keys = `json_keys(${line})`;
   const fields = contractFields(m.dataset);
-  const keys = mappedKeys(m);
-  const struct = structSafe(keys);
+  const mapped = mappedKeys(m);
+  const struct = structSafe(mapped);
   const out: string[] = [];
   for (const field of fields) {
     const src = m.fields[field];
     let x = ABSENT;
     if (src && 'constant' in src) x = cellExprs(m, field, literal(src.constant));
     else if (src && 'column' in src) {
-      const k = keys.indexOf(src.column) + 1;
+      const k = mapped.indexOf(src.column) + 1;
       let raw = struct ? rawValue(`jv[${literal(src.column)}]`) : { t: `jt[${k + 1}]`, s: `js[${k}]` };
       if (struct && fieldRule(m.dataset, field)?.kind === 'list') {
         // from_json gives SQL NULL for both an absent key and JSON null; a list tells them apart.
@@ -185,13 +192,32 @@ export function jsonInputsSql(m: ColumnMapping, line: string): string {
     }
     out.push(...select(field, x, fieldRule(m.dataset, field)?.kind));
   }
-  const skip = [...new Set([...keys, ...fields])].map(literal).join(', ');
-  const unknown = `list_filter(json_keys(${line}), lambda k: k NOT IN (${skip}))`;
+  const known = knownJsonKeys(m);
+  const unknown = `list_filter(${keys}, lambda k: k NOT IN (${known.map(literal).join(', ')}))`;
   const pair = `lambda k: to_json(k)::VARCHAR || ':' || json_extract(${line}, '$."' || replace(k, '"', '\\"') || '"')::VARCHAR`;
-  out.push(
-    `CASE WHEN len(${unknown}) > 0 THEN '{' || array_to_string(list_transform(${unknown}, ${pair}), ',') || '}' END AS ${inputColumn.extra}`,
-  );
+  const extra = `CASE WHEN len(${unknown}) > 0 THEN '{' || array_to_string(list_transform(${unknown}, ${pair}), ',') || '}' END`;
+  const usual =
+    keyOrder && keyOrder.length > 0 && keyOrder.every((k) => known.includes(k))
+      ? `${keys} = [${keyOrder.map(literal).join(', ')}]::VARCHAR[]`
+      : undefined;
+  out.push(`${usual ? `CASE WHEN ${usual} THEN NULL ELSE ${extra} END` : extra} AS ${inputColumn.extra}`);
   return out.join(',\n  ');
+}
+
+/**
+ * A list value's items: a compact array of plain strings (`["@","F"]`, what from_json's JSON
+ * values look like) is split as text, its items all strings (`lt` NULL); any other array goes
+ * through the JSON functions.
+ */
+function listExprs(t: string, s: string): { li: string; lt: string } {
+  const plain = `regexp_full_match(${s}, '\\[(?:"[^"\\\\]*"(?:,"[^"\\\\]*")*)?\\]')`;
+  const arr = (e: string) => `CASE WHEN ${t} = 'ARRAY' THEN ${e} END`;
+  return {
+    li: arr(
+      `CASE WHEN ${s} = '[]' THEN []::VARCHAR[] WHEN ${plain} THEN string_split(${s}[3:-3], '","') ELSE json_extract_string(${s}, '$[*]') END`,
+    ),
+    lt: arr(`CASE WHEN ${plain} THEN NULL ELSE json_type(${s}, '$[*]') END`),
+  };
 }
 
 function jsonValueExprs(m: ColumnMapping, field: string, t: string, s: string): FieldExprs {
@@ -200,15 +226,7 @@ function jsonValueExprs(m: ColumnMapping, field: string, t: string, s: string): 
     const scale = isPriceField(m.dataset, field) && m.priceScale !== 1 ? ` / ${Number(m.priceScale)}` : '';
     return { t, s, n: `(CASE WHEN ${t} IN ${NUMERIC} THEN TRY_CAST(${s} AS DOUBLE)${scale} END)` };
   }
-  if (rule?.kind === 'list') {
-    const arr = (e: string) => `CASE WHEN ${t} = 'ARRAY' THEN ${e} END`;
-    return {
-      t,
-      s,
-      li: arr(`json_extract_string(${s}, '$[*]')`),
-      lt: arr(`json_type(${s}, '$[*]')`),
-    };
-  }
+  if (rule?.kind === 'list') return { t, s, ...listExprs(t, s) };
   if (rule?.kind === 'time' && !(m.timeUnit === 'iso' && m.timeZone === 'UTC')) {
     const safe = `(${t} IN ('BIGINT', 'UBIGINT') AND abs(TRY_CAST(${s} AS HUGEINT)) <= 9007199254740991)`;
     const convert = `${t} = 'VARCHAR' OR ${safe}`;
