@@ -129,6 +129,10 @@ export function buildProgram(): Command {
     .option('--time-unit <unit>', 'event time unit: iso, s, ms, us, ns, ms-or-us, ms-of-day')
     .option('--time-zone <zone>', 'IANA zone of naive times (default UTC)')
     .option('--price-scale <n>', 'divide prices by n (e.g. 10000 for 1/10,000 dollars)')
+    .option(
+      '--list-separator <text>',
+      'separator of the items of a list cell such as conditions (default: a space)',
+    )
     .option('--symbol <symbol>', 'constant symbol for every record (Polygon v3 REST carries none)')
     .option('--engine <engine>', 'auto (SQL in DuckDB for line-safe files), sql or js (per record with zod)')
     .action(action(async () => (await import('./commands/ingest.js')).ingestCommand));

@@ -19,6 +19,7 @@ export interface IngestFlags {
   timeUnit?: string;
   timeZone?: string;
   priceScale?: string;
+  listSeparator?: string;
   symbol?: string;
   engine?: string;
 }
@@ -54,6 +55,9 @@ async function mappingFor(
     timeUnit: (flags.timeUnit as TimeUnit | undefined) ?? base.timeUnit,
     timeZone: flags.timeZone ?? base.timeZone,
     priceScale: scale,
+    ...((flags.listSeparator ?? base.listSeparator)
+      ? { listSeparator: flags.listSeparator ?? base.listSeparator }
+      : {}),
   };
 }
 

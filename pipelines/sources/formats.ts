@@ -203,10 +203,12 @@ export function formatMapping(format: IngestFormat, o: FormatOptions): ColumnMap
         event_at: col('sip_timestamp'),
         price: col('price'),
         size: col('size'),
+        conditions: col('conditions'),
         tape: col('tape'),
         source: constant('polygon'),
       };
-      return preset('trades', fields, 'ns', { header: true });
+      // Flat files quote a comma list of condition codes: "12,37".
+      return preset('trades', fields, 'ns', { header: true, listSeparator: ',' });
     }
   }
 }

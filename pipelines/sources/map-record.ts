@@ -33,7 +33,7 @@ export function convertCell(mapping: ColumnMapping, field: string, text: string 
       return isPriceField(mapping.dataset, field) && mapping.priceScale !== 1 ? n / mapping.priceScale : n;
     }
     case 'list':
-      return text.split(' ');
+      return text.split(mapping.listSeparator ?? ' ');
     case 'time':
       return convertTime(text, mapping.timeUnit, mapping.timeZone, mapping.date);
     default:

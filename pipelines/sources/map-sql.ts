@@ -68,7 +68,12 @@ export function cellExprs(m: ColumnMapping, field: string, t: string): FieldExpr
       };
     }
     case 'list':
-      return { t: present(`'ARRAY'`), s: c, li: `string_split(${c}, ' ')`, lt: 'NULL::VARCHAR[]' };
+      return {
+        t: present(`'ARRAY'`),
+        s: c,
+        li: `string_split(${c}, ${literal(m.listSeparator ?? ' ')})`,
+        lt: 'NULL::VARCHAR[]',
+      };
     case 'time':
       return { t: present(`'VARCHAR'`), s: timeSql(m, c) };
     default:

@@ -26,6 +26,8 @@ export interface ColumnMapping {
   date?: string;
   /** Prices are divided by this (AlgoSeek: 10000). */
   priceScale: number;
+  /** Separator of the items of a list cell (conditions); default one space. */
+  listSeparator?: string;
 }
 
 /** Contract fields a mapping may fill (every contract column but `extra`). */
