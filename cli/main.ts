@@ -311,7 +311,9 @@ async function main(): Promise<void> {
   } catch (err) {
     const { MarketlakeError } = await import('../layers/errors.js');
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`marketlake: ${message.split('\n')[0]}\n`);
+    // Our own messages may list several problems, one per line; a library's (DuckDB's) first line says it.
+    const shown = err instanceof MarketlakeError ? message : message.split('\n')[0];
+    process.stderr.write(`marketlake: ${shown}\n`);
     if (process.env.LOG_LEVEL === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     const usage = err instanceof MarketlakeError && ['USAGE', 'CONFIG', 'NOT_IMPLEMENTED'].includes(err.code);
     process.exitCode = usage ? 2 : 1;

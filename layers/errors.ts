@@ -41,6 +41,13 @@ export class StorageError extends MarketlakeError {
   }
 }
 
+/** An input file that cannot be read as a whole (missing, not a file, corrupt compression): nothing of it is written. */
+export class InputError extends MarketlakeError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('INPUT', message, options);
+  }
+}
+
 /** A commit that cannot be applied (schema mismatch, bad partition value). */
 export class CommitError extends MarketlakeError {
   constructor(message: string, options: { cause?: unknown } = {}) {

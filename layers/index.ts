@@ -19,6 +19,7 @@ export { ident, literal, viewName } from './duckdb/sql.js';
 export {
   CommitError,
   ConfigError,
+  InputError,
   isTransient,
   MarketlakeError,
   ModelError,

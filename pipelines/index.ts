@@ -9,7 +9,7 @@ export {
 } from './bronze/ingest-file.js';
 export { type IngestVendorOptions, ingestVendorFile } from './bronze/ingest-vendor.js';
 export { fromValues, type SourceRecord } from './bronze/source-record.js';
-export { type IngestFlags, ingestFile } from './ingest.js';
+export { assertInputFile, type IngestFlags, ingestFile } from './ingest.js';
 export {
   defaultPgliteDir,
   openServingTarget,

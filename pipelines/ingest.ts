@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { DatasetName } from '../contracts/index.js';
-import { type LakeSession, UsageError } from '../layers/index.js';
+import { InputError, type LakeSession, MarketlakeError, UsageError } from '../layers/index.js';
 import { readFirstLine } from './bronze/file-scan.js';
 import { type IngestEngine, type IngestFileResult, ingestMappedFile } from './bronze/ingest-file.js';
 import { ingestVendorFile } from './bronze/ingest-vendor.js';
@@ -85,12 +85,61 @@ async function constantsOf(
   return out;
 }
 
+/** Refuse, before anything is read, a path that is not a readable regular file. */
+export async function assertInputFile(file: string): Promise<void> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(err)})`}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (!info.isFile()) throw new InputError(`${file}: not a regular file`);
+}
+
+/** A whole-file read failure (corrupt or truncated gzip, I/O) as an InputError naming the file. */
+function asInputError(file: string, err: unknown): unknown {
+  if (err instanceof MarketlakeError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const message = err instanceof Error ? err.message : String(err);
+  if (code.startsWith('Z_') || /gzip|zlib|unexpected end of file|incorrect header check/i.test(message)) {
+    return new InputError(
+      `${file}: compressed data is truncated or corrupt (${message}); nothing from this file was written`,
+      { cause: err },
+    );
+  }
+  if (code === 'EISDIR' || code === 'ENOENT' || code === 'EACCES') {
+    return new InputError(`${file}: cannot be read (${message})`, { cause: err });
+  }
+  return err;
+}
+
 /**
  * Ingest one file into `bronze.<dataset>` (and quarantine), in any supported format: vendor
  * documents through their adapter, everything else through the column mapping (SQL fast path or
- * per record). The one entry point for the CLI, backfills and scheduled sources.
+ * per record). The one entry point for the CLI, backfills and scheduled sources. A file that
+ * cannot be read as a whole fails with an InputError and leaves the lake as it was.
  */
 export async function ingestFile(
+  session: LakeSession,
+  dataset: DatasetName,
+  file: string,
+  flags: IngestFlags,
+): Promise<IngestFileResult> {
+  await assertInputFile(file);
+  try {
+    return await ingestReadableFile(session, dataset, file, flags);
+  } catch (err) {
+    throw asInputError(file, err);
+  }
+}
+
+async function ingestReadableFile(
   session: LakeSession,
   dataset: DatasetName,
   file: string,

@@ -1,11 +1,16 @@
 import { DATASET_NAMES, isDatasetName } from '../../contracts/index.js';
-import { LakeSession, UsageError } from '../../layers/index.js';
-import { INGEST_FORMATS, type IngestFlags, ingestFile } from '../../pipelines/index.js';
+import { LakeSession, MarketlakeError, UsageError } from '../../layers/index.js';
+import { assertInputFile, INGEST_FORMATS, type IngestFlags, ingestFile } from '../../pipelines/index.js';
 import { type CommandContext, out } from '../context.js';
 
 export type { IngestFlags } from '../../pipelines/index.js';
 
-/** Files to bronze: one batch per file, counts printed and logged per file. */
+/**
+ * Files to bronze: one batch per file, counts printed and logged per file. Every path is
+ * checked before anything is read (a typo fails the command up front); a file that then fails
+ * (corrupt gzip, I/O) is reported and the others still go in: each file is its own atomic
+ * batch, and a rerun skips the ones already ingested. Exit 1 when any file failed.
+ */
 export async function ingestCommand(
   ctx: CommandContext,
   dataset: string,
@@ -16,11 +21,36 @@ export async function ingestCommand(
   if (!(INGEST_FORMATS as readonly string[]).includes(flags.format)) {
     throw new UsageError(`--format must be one of ${INGEST_FORMATS.join(', ')}`);
   }
+  const unreadable = (
+    await Promise.all(
+      files.map((f) =>
+        assertInputFile(f).then(
+          () => '',
+          (err: Error) => err.message,
+        ),
+      ),
+    )
+  ).filter(Boolean);
+  if (unreadable.length) throw new UsageError(`nothing ingested:\n  ${unreadable.join('\n  ')}`);
   const session = await LakeSession.open(ctx.lake);
   const results = [];
+  const failed: { file: string; error: string }[] = [];
   try {
     for (const file of files) {
-      const r = await ingestFile(session, dataset, file, flags);
+      let r: Awaited<ReturnType<typeof ingestFile>>;
+      try {
+        r = await ingestFile(session, dataset, file, flags);
+      } catch (err) {
+        // Usage errors (bad --map, wrong format for the dataset) apply to every file: stop.
+        if (err instanceof MarketlakeError && err.code === 'USAGE') throw err;
+        const error = err instanceof Error ? err.message : String(err);
+        const code = err instanceof MarketlakeError ? err.code : undefined;
+        ctx.logger.error({ file, code, error }, 'file failed');
+        failed.push({ file, error });
+        if (!ctx.config.json)
+          out(`${file}: FAILED: ${error.startsWith(`${file}: `) ? error.slice(file.length + 2) : error}`);
+        continue;
+      }
       ctx.logger.info({ file, ...r }, 'file ingested');
       results.push({ file, ...r });
       if (!ctx.config.json) {
@@ -35,6 +65,12 @@ export async function ingestCommand(
   } finally {
     session.close();
   }
-  if (ctx.config.json) out(JSON.stringify(results, null, 2));
-  return 0;
+  if (ctx.config.json) out(JSON.stringify(failed.length ? { results, failed } : results, null, 2));
+  else if (failed.length) {
+    const others = files.length - failed.length;
+    out(
+      `${failed.length} of ${files.length} files failed${others ? `; the other ${others} were ingested` : ''}`,
+    );
+  }
+  return failed.length ? 1 : 0;
 }

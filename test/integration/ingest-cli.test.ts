@@ -1,4 +1,6 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marketlake } from '../helpers/cli.js';
 import { tempLake } from '../helpers/temp-lake.js';
@@ -76,5 +78,47 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("vendor formats take constants only (field='value')");
+  });
+
+  it('an unreadable path fails the command up front; a corrupt gzip fails alone, the other file goes in', async () => {
+    const good = join(env.dir, 'good.jsonl');
+    const trade = (price: number) =>
+      JSON.stringify({ symbol: 'IBM', event_at: '2024-03-04T14:30:00Z', price, size: 1, source: 'test' });
+    await writeFile(good, `${trade(1)}\n${trade(2)}\n`);
+    const missing = marketlake([
+      '--lake',
+      env.dir,
+      'ingest',
+      'trades',
+      good,
+      join(env.dir, 'nope.jsonl'),
+      env.dir,
+      '--format',
+      'jsonl',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nothing ingested:');
+    expect(missing.stderr).toContain('nope.jsonl: no such file');
+    expect(missing.stderr).toContain(`${env.dir}: not a regular file`);
+    expect(missing.stdout).toBe('');
+
+    // A gzip cut in the middle: readable header, truncated stream.
+    const whole = gzipSync(Buffer.from(Array.from({ length: 2000 }, (_, i) => trade(i + 1)).join('\n')));
+    const cut = join(env.dir, 'cut.jsonl.gz');
+    await writeFile(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    const r = marketlake(['--lake', env.dir, 'ingest', 'trades', cut, good, '--format', 'jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${cut}: FAILED: compressed data is truncated or corrupt`);
+    expect(r.stdout).toContain(`${good}: read 2, accepted 2, quarantined 0, duplicate 0`);
+    expect(r.stdout).toContain('1 of 2 files failed; the other 1 were ingested');
+    const q = marketlake([
+      '--lake',
+      env.dir,
+      'query',
+      "SELECT count(*) AS n FROM bronze.trades WHERE symbol = 'IBM'",
+      '--format',
+      'csv',
+    ]);
+    expect(q.stdout.trim().split('\n')).toEqual(['n', '2']);
   });
 });
