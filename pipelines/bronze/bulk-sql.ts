@@ -109,8 +109,9 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
   const tooLong = `(strlen(line) > ${MAX_LINE_BYTES} AND length(line) > ${MAX_LINE_BYTES})`;
   const tooLongReason = `'line longer than ${MAX_LINE_BYTES} bytes'`;
   const version = literal(DATASETS[mapping.dataset].contractVersion);
-  // Blank lines come back as NULL; a line of only spaces/tabs is blank too (trim only when it starts so).
-  const notBlank = `line IS NOT NULL AND (ascii(line) NOT IN (9, 32) OR trim(line, E' \\t') <> '')`;
+  // Blank lines come back as NULL; a line of only spaces/tabs is blank too. A line whose first
+  // byte is above the space (>= '!', bytewise) is not blank: the trim runs only for the others.
+  const notBlank = `line IS NOT NULL AND (line >= '!' OR trim(line, E' \\t') <> '')`;
   const source =
     mapping.layout === 'parquet'
       ? await parquetRowsSql(session, options.file, mapping.timeZone)

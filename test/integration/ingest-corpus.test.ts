@@ -95,6 +95,10 @@ const GOOD_LINES = [
   line(good),
   line({ ...good, trade_id: 7, vendor_flag: 'x' }),
   line({ ...good, event_at: '2024-03-04T09:30:00.123456789-05:00' }),
+  // Python-style spacing, another key order, escapes in a text field and in list items.
+  `  {"source": "vendor", "trade_id": "43", "symbol": "AAP\\u004c", "event_at": "2024-03-04T14:30:00.123456Z", "price": 170.25, "size": 100, "conditions": ["\\u0040", "F"]}`,
+  line({ ...good, trade_id: '44', conditions: [] }),
+  line({ ...good, trade_id: '45', conditions: ['a,b', ''] }),
 ];
 
 describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
@@ -104,7 +108,8 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
     env = await tempLake();
     file = join(env.dir, 'corpus.jsonl');
     const lines = [...GOOD_LINES.slice(0, 1), ...CORPUS.map((c) => c[1]), ...GOOD_LINES.slice(1)];
-    await writeFile(file, `\uFEFF${lines.join('\n')}\n\n`);
+    // A line of spaces and a tab is blank: not a record.
+    await writeFile(file, `\uFEFF${lines.join('\n')}\n  \t \n\n`);
   });
   afterAll(async () => env?.cleanup());
 
@@ -130,12 +135,16 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
         expect(rows.map((q) => Number(q.source_line))).toEqual(CORPUS.map((_, i) => i + 2));
         expect(rows.every((q) => q.contract_version === 'trade.v1')).toBe(true);
         const bronze = await session.all<{ trade_id: string; extra: string | null; event_at: string }>(
-          'SELECT trade_id, extra, event_at::VARCHAR AS event_at FROM bronze.trades ORDER BY trade_id',
+          'SELECT trade_id, symbol, conditions, extra, event_at::VARCHAR AS event_at FROM bronze.trades ORDER BY trade_id',
         );
+        const at = '2024-03-04 14:30:00.123456+00';
         expect(bronze).toEqual([
-          { trade_id: '42', extra: null, event_at: '2024-03-04 14:30:00.123456+00' },
-          { trade_id: '42', extra: null, event_at: '2024-03-04 14:30:00.123456+00' },
-          { trade_id: '7', extra: '{"vendor_flag":"x"}', event_at: '2024-03-04 14:30:00.123456+00' },
+          { trade_id: '42', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
+          { trade_id: '42', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
+          { trade_id: '43', symbol: 'AAPL', conditions: ['@', 'F'], extra: null, event_at: at },
+          { trade_id: '44', symbol: 'AAPL', conditions: [], extra: null, event_at: at },
+          { trade_id: '45', symbol: 'AAPL', conditions: ['a,b', ''], extra: null, event_at: at },
+          { trade_id: '7', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"x"}', event_at: at },
         ]);
         const again = await ingestMappedFile(session, file, {
           mapping: identityMapping('trades', 'jsonl'),
