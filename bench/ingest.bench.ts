@@ -9,15 +9,24 @@ import type { BenchResult } from './report.js';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'JPM', 'XOM', 'SPY'];
 
-/** Write `rows` contract-shaped trades as JSONL and CSV (streamed, bounded memory). */
-export async function writeInputs(dir: string, rows: number): Promise<{ jsonl: string; csv: string }> {
+/**
+ * Write `rows` contract-shaped trades as JSONL and CSV, and a JSONL copy in which every 100th
+ * record has a negative price (1% refused), streamed in bounded memory.
+ */
+export async function writeInputs(
+  dir: string,
+  rows: number,
+): Promise<{ jsonl: string; csv: string; dirty: string }> {
   const jsonl = join(dir, 'trades.jsonl');
   const csv = join(dir, 'trades.csv');
+  const dirty = join(dir, 'trades-1pct-refused.jsonl');
   const j = createWriteStream(jsonl);
   const c = createWriteStream(csv);
+  const d = createWriteStream(dirty);
   c.write('symbol,event_at,price,size,exchange,trade_id,conditions,tape,source\n');
   let bj = '';
   let bc = '';
+  let bd = '';
   const start = Date.UTC(2024, 2, 4, 14, 30);
   for (let i = 0; i < rows; i++) {
     const symbol = SYMBOLS[i % SYMBOLS.length] as string;
@@ -35,26 +44,31 @@ export async function writeInputs(dir: string, rows: number): Promise<{ jsonl: s
       source: 'bench',
     };
     bj += `${JSON.stringify(t)}\n`;
+    bd += `${JSON.stringify(i % 100 === 99 ? { ...t, price: -t.price } : t)}\n`;
     bc += `${symbol},${at},${price},${t.size},P,${i},@,C,bench\n`;
     if (bj.length > 1 << 20) {
       if (!j.write(bj)) await once(j, 'drain');
       if (!c.write(bc)) await once(c, 'drain');
+      if (!d.write(bd)) await once(d, 'drain');
       bj = '';
       bc = '';
+      bd = '';
     }
   }
   j.end(bj);
   c.end(bc);
-  await Promise.all([once(j, 'finish'), once(c, 'finish')]);
-  return { jsonl, csv };
+  d.end(bd);
+  await Promise.all([once(j, 'finish'), once(c, 'finish'), once(d, 'finish')]);
+  return { jsonl, csv, dirty };
 }
 
 /**
  * Ingestion of `rows` trades from JSONL and from CSV, every record validated (contract rules as
  * SQL inside DuckDB), against DuckDB's own read_json / read_csv → Parquet copy of the same file.
  * Ours includes everything `marketlake ingest` does for a file: the sha256/UTF-8 scan (run
- * beside the staging scan), the staged validation pass, the quarantine and bronze commits
- * through the catalog. Peak RSS of the whole run is printed by the runner (index.ts,
+ * beside DuckDB's pass), the one validating pass that writes the bronze partitions, the
+ * quarantine and bronze commits through the catalog. The third case has 1% refused records:
+ * their line numbers cost one more (single-threaded) pass over the file. Peak RSS of the whole run is printed by the runner (index.ts,
  * ingest-run.ts); `BENCH_INGEST_ROWS=5000000` gives the issue's figure.
  */
 export async function benchIngest(rows: number): Promise<BenchResult[]> {
@@ -65,8 +79,17 @@ export async function benchIngest(rows: number): Promise<BenchResult[]> {
     const session = await LakeSession.open(lake);
     const results: BenchResult[] = [];
     try {
-      for (const layout of ['jsonl', 'csv'] as const) {
-        const file = files[layout];
+      const cases = [
+        { file: files.jsonl, layout: 'jsonl', label: 'JSONL', refused: 0 },
+        { file: files.csv, layout: 'csv', label: 'CSV', refused: 0 },
+        {
+          file: files.dirty,
+          layout: 'jsonl',
+          label: 'JSONL with 1% refused',
+          refused: Math.floor(rows / 100),
+        },
+      ] as const;
+      for (const { file, layout, label, refused } of cases) {
         const { size } = await stat(file);
         const reader =
           layout === 'jsonl'
@@ -74,7 +97,7 @@ export async function benchIngest(rows: number): Promise<BenchResult[]> {
             : `read_csv(${literal(file)})`;
         let t = performance.now();
         await session.run(
-          `COPY (SELECT * FROM ${reader}) TO ${literal(join(dir, `limit-${layout}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT * FROM ${reader}) TO ${literal(join(dir, 'limit.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
         );
         const limitS = (performance.now() - t) / 1000;
         t = performance.now();
@@ -83,16 +106,16 @@ export async function benchIngest(rows: number): Promise<BenchResult[]> {
           force: true,
         });
         const oursS = (performance.now() - t) / 1000;
-        if (r.accepted + r.quarantined !== rows || r.quarantined !== 0)
+        if (r.accepted + r.quarantined !== rows || r.quarantined !== refused)
           throw new Error('bench: counts do not reconcile');
         const mb = size / 1e6;
         results.push({
-          name: `ingest ${rows.toLocaleString('en-US')} trades ${layout.toUpperCase()} (${mb.toFixed(0)} MB), every record validated (${r.engine} engine)`,
+          name: `ingest ${rows.toLocaleString('en-US')} trades ${label} (${mb.toFixed(0)} MB), every record validated (${r.engine} engine)`,
           unit: 'rows/s',
           value: rows / oursS,
           limit: rows / limitS,
           limitName: `DuckDB ${layout === 'jsonl' ? 'read_json' : 'read_csv'} → Parquet, no validation`,
-          note: `${(mb / oursS).toFixed(1)} MB/s vs ${(mb / limitS).toFixed(1)} MB/s; ${oursS.toFixed(2)} s vs ${limitS.toFixed(2)} s`,
+          note: `${(mb / oursS).toFixed(1)} MB/s vs ${(mb / limitS).toFixed(1)} MB/s; ${oursS.toFixed(2)} s vs ${limitS.toFixed(2)} s${refused ? `; ${r.quarantined.toLocaleString('en-US')} quarantined with their line numbers` : ''}`,
         });
       }
     } finally {
