@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LakeSession } from '../../layers/index.js';
+import { describe, expect, it } from 'vitest';
 import { formatMapping, ingestMappedFile, ingestVendorFile, readFirstLine } from '../../pipelines/index.js';
-import { tempLake } from '../helpers/temp-lake.js';
+import { sharedSession } from '../helpers/temp-lake.js';
 
 const DATA = join(import.meta.dirname, '../../../shared/data');
 const AGG_CSV = join(DATA, 'crypto-trades-binance/XRPETH-aggTrades-2019-10-11_2019-10-13.csv.gz');
@@ -11,16 +10,7 @@ const KLINES = join(DATA, 'crypto-klines-1m/binance_us/BTCUSDT_1m_20230301_20230
 const TRADE_COLS = `symbol, strftime(event_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS event_at, price, size, exchange, trade_id, conditions, tape, source, extra`;
 
 describe('Binance formats on real samples', () => {
-  let env: Awaited<ReturnType<typeof tempLake>>;
-  let session: LakeSession;
-  beforeAll(async () => {
-    env = await tempLake();
-    session = await LakeSession.open(env.lake);
-  });
-  afterAll(async () => {
-    session?.close();
-    await env?.cleanup();
-  });
+  const shared = sharedSession();
 
   it('binance-aggtrades CSV (data.binance.vision layout with header): XRP/ETH, epoch ms', async () => {
     const mapping = formatMapping('binance-aggtrades', {
@@ -28,10 +18,10 @@ describe('Binance formats on real samples', () => {
       file: AGG_CSV,
       firstLine: await readFirstLine(AGG_CSV),
     });
-    const r = await ingestMappedFile(session, AGG_CSV, { mapping });
+    const r = await ingestMappedFile(shared.session, AGG_CSV, { mapping });
     expect(r).toMatchObject({ engine: 'sql', read: 12_477, accepted: 12_477, quarantined: 0 });
     expect(r.partitions).toEqual(['2019-10-11', '2019-10-12', '2019-10-13']);
-    const perDay = await session.all<{ dt: string; n: string }>(
+    const perDay = await shared.session.all<{ dt: string; n: string }>(
       `SELECT CAST(event_at AS DATE)::VARCHAR AS dt, count(*)::VARCHAR AS n FROM bronze.trades GROUP BY 1 ORDER BY 1`,
     );
     expect(perDay).toEqual([
@@ -40,7 +30,9 @@ describe('Binance formats on real samples', () => {
       { dt: '2019-10-13', n: '2414' },
     ]);
     // Raw: 13519807,0.00141342,23.00000000,15373518,15373518,1570752011620,true,true
-    expect(await session.all(`SELECT ${TRADE_COLS} FROM bronze.trades ORDER BY trade_id LIMIT 1`)).toEqual([
+    expect(
+      await shared.session.all(`SELECT ${TRADE_COLS} FROM bronze.trades ORDER BY trade_id LIMIT 1`),
+    ).toEqual([
       {
         symbol: 'XRPETH',
         event_at: '2019-10-11T00:00:11.620000Z',
@@ -58,13 +50,13 @@ describe('Binance formats on real samples', () => {
   });
 
   it('binance-aggtrades REST JSON (ccxt-wrapped /api/v3/aggTrades): the same trades as the CSV', async () => {
-    const r = await ingestVendorFile(session, AGG_JSON, {
+    const r = await ingestVendorFile(shared.session, AGG_JSON, {
       format: 'binance-aggtrades-json',
       dataset: 'trades',
     });
     expect(r).toMatchObject({ engine: 'js', read: 12_477, accepted: 12_477, quarantined: 0 });
     // Last record: {"a":13532283,"p":"0.00152787","q":"130.00000000","f":15388189,"l":15388189,"T":1570965568844,...}
-    const last = await session.all(
+    const last = await shared.session.all(
       `SELECT ${TRADE_COLS} FROM bronze.trades WHERE batch_id = $batch ORDER BY event_at DESC, trade_id DESC LIMIT 1`,
       { batch: r.batchId },
     );
@@ -84,7 +76,7 @@ describe('Binance formats on real samples', () => {
       },
     ]);
     // Both layouts give the same symbol, time, price, size and id for every trade.
-    const diff = await session.all(
+    const diff = await shared.session.all(
       `SELECT count(*)::INTEGER AS n FROM (SELECT symbol, event_at, price, size, trade_id FROM bronze.trades WHERE batch_id = $batch EXCEPT SELECT symbol, event_at, price, size, trade_id FROM bronze.trades WHERE batch_id <> $batch)`,
       { batch: r.batchId },
     );
@@ -97,10 +89,10 @@ describe('Binance formats on real samples', () => {
       file: KLINES,
       firstLine: await readFirstLine(KLINES),
     });
-    const r = await ingestMappedFile(session, KLINES, { mapping });
+    const r = await ingestMappedFile(shared.session, KLINES, { mapping });
     expect(r).toMatchObject({ read: 30_240, accepted: 30_240, quarantined: 0 });
     expect(r.partitions).toHaveLength(21);
-    const rows = await session.all(
+    const rows = await shared.session.all(
       `SELECT symbol, strftime(bar_start_at, '%Y-%m-%dT%H:%M:%SZ') AS t, interval, open, high, low, close, volume FROM bronze.bars ORDER BY bar_start_at LIMIT 1`,
     );
     // Raw: 2023-03-01 00:00:00+00:00,23140.48,23150.77,23128.52,23142.31,2.131777
@@ -116,6 +108,6 @@ describe('Binance formats on real samples', () => {
         volume: 2.131777,
       },
     ]);
-    expect(await session.all(`SELECT min(low) AS low FROM bronze.bars`)).toEqual([{ low: 19565.4 }]);
+    expect(await shared.session.all(`SELECT min(low) AS low FROM bronze.bars`)).toEqual([{ low: 19565.4 }]);
   });
 });

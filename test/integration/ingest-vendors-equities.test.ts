@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LakeSession } from '../../layers/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   formatMapping,
   type IngestFormat,
@@ -10,7 +9,7 @@ import {
   ingestVendorFile,
   readFirstLine,
 } from '../../pipelines/index.js';
-import { tempLake } from '../helpers/temp-lake.js';
+import { sharedSession } from '../helpers/temp-lake.js';
 
 const DATA = join(import.meta.dirname, '../../../shared/data');
 const ALGOSEEK = join(DATA, 'us-equity-ticks-algoseek');
@@ -31,19 +30,10 @@ async function alpacaBody(dir: string, fixture: string, test: string, has: strin
 }
 
 describe('vendor formats on real US-equity samples', () => {
-  let env: Awaited<ReturnType<typeof tempLake>>;
-  let session: LakeSession;
-  beforeAll(async () => {
-    env = await tempLake();
-    session = await LakeSession.open(env.lake);
-  });
-  afterAll(async () => {
-    session?.close();
-    await env?.cleanup();
-  });
+  const shared = sharedSession();
 
   const mapped = async (format: IngestFormat, dataset: 'trades' | 'bars', file: string) =>
-    ingestMappedFile(session, file, {
+    ingestMappedFile(shared.session, file, {
       mapping: formatMapping(format, { dataset, file, firstLine: await readFirstLine(file) }),
     });
 
@@ -56,7 +46,7 @@ describe('vendor formats on real US-equity samples', () => {
       quarantined: 0,
       partitions: ['2013-10-07'],
     });
-    const rows = await session.all(
+    const rows = await shared.session.all(
       `SELECT ${TRADE_COLS} FROM bronze.trades WHERE symbol = 'IBM' ORDER BY event_at, size LIMIT 2`,
     );
     // Raw: 14430270,1815200,283,P,20002020,0 → 04:00:30.270 EDT = 08:00:30.270 UTC, $181.52.
@@ -95,7 +85,7 @@ describe('vendor formats on real US-equity samples', () => {
       join(ALGOSEEK, 'minute_bars/20131007_ibm_minute_trade.csv.gz'),
     );
     expect(r).toMatchObject({ read: 453, accepted: 453, quarantined: 0 });
-    const rows = await session.all(
+    const rows = await shared.session.all(
       `SELECT symbol, strftime(bar_start_at, '%Y-%m-%dT%H:%M:%SZ') AS t, interval, open, high, low, close, volume FROM bronze.bars WHERE symbol = 'IBM' ORDER BY bar_start_at LIMIT 1`,
     );
     // Raw: 14400000,1815200,1818000,1815200,1818000,1283
@@ -114,18 +104,18 @@ describe('vendor formats on real US-equity samples', () => {
   });
 
   it('polygon-trades: v3 and v2 REST JSON, nanosecond epochs beyond 2^53 kept exact', async () => {
-    const v3 = await ingestVendorFile(session, join(WIRE, 'polygon/v3__trades__AAPL_limit-2.json'), {
+    const v3 = await ingestVendorFile(shared.session, join(WIRE, 'polygon/v3__trades__AAPL_limit-2.json'), {
       format: 'polygon-trades-json',
       dataset: 'trades',
       symbol: 'AAPL',
     });
     expect(v3).toMatchObject({ read: 2, accepted: 2, quarantined: 0 });
-    const v2 = await ingestVendorFile(session, join(WIRE, 'polygon/v2__last__trade__AAPL.json'), {
+    const v2 = await ingestVendorFile(shared.session, join(WIRE, 'polygon/v2__last__trade__AAPL.json'), {
       format: 'polygon-trades-json',
       dataset: 'trades',
     });
     expect(v2).toMatchObject({ read: 1, accepted: 1 });
-    const rows = await session.all(
+    const rows = await shared.session.all(
       `SELECT ${TRADE_COLS} FROM bronze.trades WHERE source = 'polygon' ORDER BY price`,
     );
     expect(rows).toEqual([
@@ -172,7 +162,7 @@ describe('vendor formats on real US-equity samples', () => {
 
   it('alpaca: historical trades (multi-symbol REST body), nanosecond RFC 3339 times', async () => {
     const r = await ingestVendorFile(
-      session,
+      shared.session,
       join(WIRE, 'alpaca/alpaca-trade-api-go_testdata_trades.json.gz'),
       {
         format: 'alpaca',
@@ -180,7 +170,7 @@ describe('vendor formats on real US-equity samples', () => {
       },
     );
     expect(r).toMatchObject({ read: 5, accepted: 5, quarantined: 0 });
-    const rows = await session.all(
+    const rows = await shared.session.all(
       `SELECT ${TRADE_COLS} FROM bronze.trades WHERE source = 'alpaca' ORDER BY trade_id LIMIT 2`,
     );
     expect(rows).toEqual([
@@ -213,16 +203,20 @@ describe('vendor formats on real US-equity samples', () => {
 
   it('alpaca: crypto trades (pairs become BTC-USD), daily bars and quotes from real REST bodies', async () => {
     const crypto = await alpacaBody(
-      env.dir,
+      shared.env.dir,
       'alpaca-py_tests_rest_responses.jsonl',
       'test_get_crypto_trades',
       'BTC/USD',
     );
-    expect(await ingestVendorFile(session, crypto, { format: 'alpaca', dataset: 'trades' })).toMatchObject({
+    expect(
+      await ingestVendorFile(shared.session, crypto, { format: 'alpaca', dataset: 'trades' }),
+    ).toMatchObject({
       read: 2,
       accepted: 2,
     });
-    expect(await session.all(`SELECT ${TRADE_COLS} FROM bronze.trades WHERE symbol = 'BTC-USD'`)).toEqual([
+    expect(
+      await shared.session.all(`SELECT ${TRADE_COLS} FROM bronze.trades WHERE symbol = 'BTC-USD'`),
+    ).toEqual([
       {
         symbol: 'BTC-USD',
         event_at: '2022-03-09T06:00:00.080264Z',
@@ -237,15 +231,20 @@ describe('vendor formats on real US-equity samples', () => {
       },
     ]);
 
-    const bars = await alpacaBody(env.dir, 'alpaca-py_tests_rest_responses.jsonl', 'test_get_bars', '"AAPL"');
-    const b = await ingestVendorFile(session, bars, {
+    const bars = await alpacaBody(
+      shared.env.dir,
+      'alpaca-py_tests_rest_responses.jsonl',
+      'test_get_bars',
+      '"AAPL"',
+    );
+    const b = await ingestVendorFile(shared.session, bars, {
       format: 'alpaca',
       dataset: 'bars',
       constants: { interval: '1d' },
     });
     expect(b).toMatchObject({ read: 2, accepted: 2, quarantined: 0 });
     expect(
-      await session.all(
+      await shared.session.all(
         `SELECT symbol, strftime(bar_start_at, '%Y-%m-%dT%H:%M:%SZ') AS t, interval, open, high, low, close, volume, vwap, trade_count::INTEGER AS n FROM bronze.bars WHERE source = 'alpaca' ORDER BY bar_start_at LIMIT 1`,
       ),
     ).toEqual([
@@ -264,14 +263,14 @@ describe('vendor formats on real US-equity samples', () => {
     ]);
 
     const quotes = await alpacaBody(
-      env.dir,
+      shared.env.dir,
       'alpaca-trade-api-go_tests_rest_responses.jsonl',
       'TestGetQuotes',
       '"IBM"',
     );
-    const q = await ingestVendorFile(session, quotes, { format: 'alpaca', dataset: 'quotes' });
+    const q = await ingestVendorFile(shared.session, quotes, { format: 'alpaca', dataset: 'quotes' });
     expect(q.read).toBe(q.accepted + q.quarantined);
-    const [first] = await session.all(
+    const [first] = await shared.session.all(
       `SELECT symbol, strftime(event_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS t, bid_price, bid_size, ask_price, ask_size, bid_exchange, ask_exchange, conditions, tape FROM bronze.quotes WHERE symbol = 'IBM' ORDER BY event_at LIMIT 1`,
     );
     expect(first).toEqual({
@@ -290,11 +289,15 @@ describe('vendor formats on real US-equity samples', () => {
 
   it('alpaca: stream frame (documented example messages); control and other-dataset messages skipped', async () => {
     const file = join(import.meta.dirname, '../fixtures/ingest/alpaca-stream.json');
-    expect(await ingestVendorFile(session, file, { format: 'alpaca', dataset: 'trades' })).toMatchObject({
+    expect(
+      await ingestVendorFile(shared.session, file, { format: 'alpaca', dataset: 'trades' }),
+    ).toMatchObject({
       read: 1,
       accepted: 1,
     });
-    expect(await session.all(`SELECT ${TRADE_COLS} FROM bronze.trades WHERE trade_id = '96921'`)).toEqual([
+    expect(
+      await shared.session.all(`SELECT ${TRADE_COLS} FROM bronze.trades WHERE trade_id = '96921'`),
+    ).toEqual([
       {
         symbol: 'AAPL',
         event_at: '2021-02-22T15:51:44.208000Z',
@@ -308,12 +311,14 @@ describe('vendor formats on real US-equity samples', () => {
         extra: null,
       },
     ]);
-    expect(await ingestVendorFile(session, file, { format: 'alpaca', dataset: 'bars' })).toMatchObject({
-      read: 1,
-      accepted: 1,
-    });
+    expect(await ingestVendorFile(shared.session, file, { format: 'alpaca', dataset: 'bars' })).toMatchObject(
+      {
+        read: 1,
+        accepted: 1,
+      },
+    );
     expect(
-      await session.all(
+      await shared.session.all(
         `SELECT symbol, interval, open, close, volume FROM bronze.bars WHERE symbol = 'SPY' AND source = 'alpaca'`,
       ),
     ).toEqual([{ symbol: 'SPY', interval: '1m', open: 388.985, close: 389.12, volume: 49_378 }]);

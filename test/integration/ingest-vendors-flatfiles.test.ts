@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LakeSession } from '../../layers/index.js';
+import { describe, expect, it } from 'vitest';
 import { formatMapping, type IngestEngine, ingestMappedFile, readFirstLine } from '../../pipelines/index.js';
 import { parseJsonExact } from '../../pipelines/sources/vendors/exact-json.js';
-import { tempLake } from '../helpers/temp-lake.js';
+import { sharedSession } from '../helpers/temp-lake.js';
 
 const DATA = join(import.meta.dirname, '../../../shared/data');
 const POLYGON_V3 = join(DATA, 'vendor-wire-fixtures/polygon/v3__trades__AAPL_limit-2.json');
@@ -71,30 +70,21 @@ function binanceTradesFile(): string {
 }
 
 describe('flat-file trade layouts (Polygon CSV, Binance trades CSV)', () => {
-  let env: Awaited<ReturnType<typeof tempLake>>;
-  let session: LakeSession;
-  beforeAll(async () => {
-    env = await tempLake();
-    session = await LakeSession.open(env.lake);
-  });
-  afterAll(async () => {
-    session?.close();
-    await env?.cleanup();
-  });
+  const shared = sharedSession();
 
   for (const engine of ['sql', 'js'] as const satisfies readonly IngestEngine[]) {
     it(`polygon-trades flat-file CSV, ${engine} engine: nanosecond sip_timestamp beyond 2^53 converted exactly`, async () => {
-      const file = join(env.dir, `polygon-${engine}.csv`);
+      const file = join(shared.env.dir, `polygon-${engine}.csv`);
       await writeFile(file, polygonFlatFile());
       const mapping = formatMapping('polygon-trades', {
         dataset: 'trades',
         file,
         firstLine: await readFirstLine(file),
       });
-      const r = await ingestMappedFile(session, file, { mapping, engine, force: true });
+      const r = await ingestMappedFile(shared.session, file, { mapping, engine, force: true });
       // Quoted condition lists route a CSV to the per-record reader whatever was asked for.
       expect(r).toMatchObject({ engine: 'js', read: 3, accepted: 3, quarantined: 0 });
-      const rows = await session.all(
+      const rows = await shared.session.all(
         `SELECT ${TRADE_COLS}, extra->>'participant_timestamp' AS participant FROM bronze.trades WHERE batch_id = $b ORDER BY price`,
         { b: r.batchId },
       );
@@ -133,7 +123,7 @@ describe('flat-file trade layouts (Polygon CSV, Binance trades CSV)', () => {
   }
 
   it('polygon-trades flat-file CSV without quoted cells takes the SQL engine, same result', async () => {
-    const file = join(env.dir, 'polygon-plain.csv');
+    const file = join(shared.env.dir, 'polygon-plain.csv');
     // Single-condition rows need no quotes, so the file is line-safe for the SQL engine.
     await writeFile(file, polygonFlatFile().replaceAll('"12,37"', '12'));
     const mapping = formatMapping('polygon-trades', {
@@ -141,9 +131,9 @@ describe('flat-file trade layouts (Polygon CSV, Binance trades CSV)', () => {
       file,
       firstLine: await readFirstLine(file),
     });
-    const r = await ingestMappedFile(session, file, { mapping });
+    const r = await ingestMappedFile(shared.session, file, { mapping });
     expect(r).toMatchObject({ engine: 'sql', read: 3, accepted: 3, quarantined: 0 });
-    const rows = await session.all<{ event_at: string; trade_id: string; conditions: string[] }>(
+    const rows = await shared.session.all<{ event_at: string; trade_id: string; conditions: string[] }>(
       `SELECT strftime(event_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS event_at, trade_id, conditions FROM bronze.trades WHERE batch_id = $b ORDER BY price`,
       { b: r.batchId },
     );
@@ -156,7 +146,7 @@ describe('flat-file trade layouts (Polygon CSV, Binance trades CSV)', () => {
   });
 
   it('binance-trades headerless CSV: epoch ms before 2025 and epoch µs from 2025 told apart', async () => {
-    const file = join(env.dir, 'XRPETH-trades-2019-10-11.csv');
+    const file = join(shared.env.dir, 'XRPETH-trades-2019-10-11.csv');
     await writeFile(file, binanceTradesFile());
     const mapping = formatMapping('binance-trades', {
       dataset: 'trades',
@@ -164,9 +154,9 @@ describe('flat-file trade layouts (Polygon CSV, Binance trades CSV)', () => {
       firstLine: await readFirstLine(file),
     });
     expect(mapping.header).toBe(false);
-    const r = await ingestMappedFile(session, file, { mapping });
+    const r = await ingestMappedFile(shared.session, file, { mapping });
     expect(r).toMatchObject({ engine: 'sql', read: 4, accepted: 4, quarantined: 0 });
-    const rows = await session.all(
+    const rows = await shared.session.all(
       `SELECT ${TRADE_COLS} FROM bronze.trades WHERE batch_id = $b ORDER BY event_at, trade_id`,
       { b: r.batchId },
     );

@@ -1,32 +1,22 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LakeSession } from '../../layers/index.js';
+import { describe, expect, it } from 'vitest';
 import { ingestVendorFile } from '../../pipelines/index.js';
-import { tempLake } from '../helpers/temp-lake.js';
+import { sharedSession } from '../helpers/temp-lake.js';
 
 const DATA = join(import.meta.dirname, '../../../shared/data/social-sentiment');
 const FIXTURES = join(import.meta.dirname, '../fixtures/ingest');
 const POST_COLS = `post_id, source, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, author, title, body, url, score::INTEGER AS score, comment_count::INTEGER AS comment_count, community, cashtags, extra`;
 
 describe('sentiment post formats', () => {
-  let env: Awaited<ReturnType<typeof tempLake>>;
-  let session: LakeSession;
-  beforeAll(async () => {
-    env = await tempLake();
-    session = await LakeSession.open(env.lake);
-  });
-  afterAll(async () => {
-    session?.close();
-    await env?.cleanup();
-  });
+  const shared = sharedSession();
 
   it('stocktwits: real StockTwits posts (StockEmotions export CSV, quoted fields, emoji)', async () => {
-    const r = await ingestVendorFile(session, join(DATA, 'stockemotions/val_stockemo.csv'), {
+    const r = await ingestVendorFile(shared.session, join(DATA, 'stockemotions/val_stockemo.csv'), {
       format: 'stocktwits',
       dataset: 'sentiment_posts',
     });
     expect(r).toMatchObject({ read: 1000, accepted: 1000, quarantined: 0 });
-    const rows = await session.all(
+    const rows = await shared.session.all(
       `SELECT ${POST_COLS} FROM bronze.sentiment_posts WHERE post_id = '100595'`,
     );
     expect(rows).toEqual([
@@ -46,7 +36,7 @@ describe('sentiment post formats', () => {
           '{"emo_label":"anger","senti_label":"bearish","processed":"Tesla did jim Cramer just pull another bear Stearns?  [exploding head]"}',
       },
     ]);
-    const bySentiment = await session.all(
+    const bySentiment = await shared.session.all(
       `SELECT extra ->> 'senti_label' AS label, count(*)::INTEGER AS n FROM bronze.sentiment_posts GROUP BY 1 ORDER BY 1`,
     );
     expect(bySentiment).toEqual([
@@ -58,9 +48,12 @@ describe('sentiment post formats', () => {
   it('headlines: real CSV with quoted fields holding newlines and commas (Surge AI tweets)', async () => {
     const file = join(DATA, 'surge-ai/sentiment.csv');
     // The file has no time column: without one every row is refused, with its line number.
-    const bare = await ingestVendorFile(session, file, { format: 'headlines', dataset: 'sentiment_posts' });
+    const bare = await ingestVendorFile(shared.session, file, {
+      format: 'headlines',
+      dataset: 'sentiment_posts',
+    });
     expect(bare).toMatchObject({ read: 500, accepted: 0, quarantined: 500 });
-    const refused = await session.all<{ source_line: string; reason: string }>(
+    const refused = await shared.session.all<{ source_line: string; reason: string }>(
       `SELECT source_line::INTEGER AS source_line, reason FROM quarantine.sentiment_posts ORDER BY source_line LIMIT 2`,
     );
     // Record 1 spans lines 2-9 (embedded CRLF newlines), record 2 starts on line 10.
@@ -68,14 +61,14 @@ describe('sentiment post formats', () => {
       { source_line: 2, reason: 'created_at: required' },
       { source_line: 10, reason: 'created_at: required' },
     ]);
-    const dated = await ingestVendorFile(session, file, {
+    const dated = await ingestVendorFile(shared.session, file, {
       format: 'headlines',
       dataset: 'sentiment_posts',
       constants: { created_at: '2022-05-16T00:00:00Z' },
       force: true,
     });
     expect(dated).toMatchObject({ read: 500, accepted: 500, quarantined: 0 });
-    const [second] = await session.all(
+    const [second] = await shared.session.all(
       `SELECT ${POST_COLS} FROM bronze.sentiment_posts WHERE url LIKE '%1526484891881377792%'`,
     );
     expect(second).toEqual({
@@ -92,7 +85,7 @@ describe('sentiment post formats', () => {
       cashtags: ['PARA'],
       extra: '{"Sentiment":"Positive"}',
     });
-    const [first] = await session.all<{ title: string; cashtags: string[] }>(
+    const [first] = await shared.session.all<{ title: string; cashtags: string[] }>(
       `SELECT title, cashtags FROM bronze.sentiment_posts WHERE url LIKE '%1526019773313650689'`,
     );
     expect(first?.title.startsWith("Ruh-roh, *someone's* first ex wife")).toBe(true);
@@ -101,12 +94,12 @@ describe('sentiment post formats', () => {
   });
 
   it('reddit: a Listing in Reddit JSON shape (fixture; no real export in the shared data)', async () => {
-    const r = await ingestVendorFile(session, join(FIXTURES, 'reddit-listing.json'), {
+    const r = await ingestVendorFile(shared.session, join(FIXTURES, 'reddit-listing.json'), {
       format: 'reddit',
       dataset: 'sentiment_posts',
     });
     expect(r).toMatchObject({ read: 2, accepted: 2, quarantined: 0 });
-    const rows = await session.all(
+    const rows = await shared.session.all(
       `SELECT ${POST_COLS} FROM bronze.sentiment_posts WHERE source = 'reddit' ORDER BY created_at`,
     );
     expect(rows[0]).toEqual({
@@ -128,12 +121,12 @@ describe('sentiment post formats', () => {
   });
 
   it('stocktwits: API messages JSON (fixture in the documented shape)', async () => {
-    const r = await ingestVendorFile(session, join(FIXTURES, 'stocktwits-messages.json'), {
+    const r = await ingestVendorFile(shared.session, join(FIXTURES, 'stocktwits-messages.json'), {
       format: 'stocktwits',
       dataset: 'sentiment_posts',
     });
     expect(r).toMatchObject({ read: 2, accepted: 2, quarantined: 0 });
-    const rows = await session.all(
+    const rows = await shared.session.all(
       `SELECT ${POST_COLS} FROM bronze.sentiment_posts WHERE post_id = '500000002'`,
     );
     expect(rows).toEqual([
