@@ -72,12 +72,17 @@ function dataset(
   partitionField: string,
   recordRules: readonly RecordRule[] = [],
 ): Dataset {
+  const columns = [...columnsOf(schema), EXTRA];
+  // Bronze partitions by this field; the bulk path reads a NULL value as "refused" (ingest-file.ts).
+  const partition = columns.find((c) => c.name === partitionField)?.rule;
+  if (!partition || partition.kind === 'list' || partition.nullable)
+    throw new Error(`${name}: partition field ${partitionField} must be required`);
   return Object.freeze({
     name,
     contractVersion,
     schema,
     partitionField,
-    columns: Object.freeze([...columnsOf(schema), EXTRA]),
+    columns: Object.freeze(columns),
     recordRules,
   });
 }
