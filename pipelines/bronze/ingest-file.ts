@@ -71,17 +71,23 @@ async function bronzeRowsSql(
   return `SELECT ${cols}, ${lineageSql(batchId)}, ${dt} FROM (${validated})`;
 }
 
-/** Stage a file's validated bronze rows; a line longer than the small buffers allow is read again with 64 MiB ones (it is refused). */
+/**
+ * Stage a file's validated bronze rows; a line longer than the small buffers allow is read
+ * again with 64 MiB ones (it is refused). `cancelled()` true means the caller interrupted the
+ * pass (the file is a duplicate): no second attempt.
+ */
 async function stageBronze(
   session: LakeSession,
   file: string,
   mapping: ColumnMapping,
   names: readonly string[],
   batchId: string,
+  cancelled: () => boolean,
 ): Promise<StagedRows> {
   try {
     return await stageRows(session, await bronzeRowsSql(session, file, mapping, names, batchId, false), 'dt');
-  } catch {
+  } catch (err) {
+    if (cancelled()) throw err;
     return await stageRows(session, await bronzeRowsSql(session, file, mapping, names, batchId, true), 'dt');
   }
 }
@@ -106,22 +112,43 @@ export async function ingestMappedFile(
   const names = mapping.layout === 'csv' ? delimitedNames(mapping, await readFirstLine(file)) : [];
   const batchId = randomUUID();
   const wantSql = options.engine !== 'js';
+  let duplicate = false;
   const stage: Promise<StagedRows | Error> = wantSql
-    ? stageBronze(session, file, mapping, names, batchId).catch((err: unknown) =>
+    ? stageBronze(session, file, mapping, names, batchId, () => duplicate).catch((err: unknown) =>
         err instanceof Error ? err : new Error(String(err)),
       )
     : Promise.resolve(new Error('not staged'));
-  const [scan, staged] = await Promise.all([scanFile(file), stage]);
-  try {
-    const quotedCsv = mapping.layout === 'csv' && scan.hasQuotes;
-    const sqlOk = options.engine === 'sql' ? !quotedCsv : scan.sqlSafe && !quotedCsv;
-    const engine = parquet || (wantSql && sqlOk) ? 'sql' : 'js';
+  // The hash is known long before DuckDB's pass ends: a file already ingested stops that pass.
+  const scanned = scanFile(file).then(async (scan) => {
     if (
       !options.force &&
       (await session.lake.catalog.findBatch(tableRef('bronze', mapping.dataset), scan.contentHash))
     ) {
-      return { ...duplicateOf(mapping.dataset, scan.contentHash), engine };
+      duplicate = true;
+      // The pass may be between two statements (describe, COPY): interrupt until it gives up.
+      if (wantSql) {
+        session.connection.interrupt();
+        const again = setInterval(() => session.connection.interrupt(), 10);
+        void stage.finally(() => clearInterval(again));
+      }
     }
+    return scan;
+  });
+  // Both settle before anything is decided, so the staged files are always cleaned up below.
+  const [scanOutcome, stagedRows] = await Promise.all([
+    scanned.then(
+      (scan) => ({ scan }),
+      (error: unknown) => ({ error }),
+    ),
+    stage,
+  ]);
+  try {
+    if ('error' in scanOutcome) throw scanOutcome.error;
+    const { scan } = scanOutcome;
+    const quotedCsv = mapping.layout === 'csv' && scan.hasQuotes;
+    const sqlOk = options.engine === 'sql' ? !quotedCsv : scan.sqlSafe && !quotedCsv;
+    const engine = parquet || (wantSql && sqlOk) ? 'sql' : 'js';
+    if (duplicate) return { ...duplicateOf(mapping.dataset, scan.contentHash), engine };
     if (engine === 'js') {
       const r = await writeBronzeBatch(
         session,
@@ -135,11 +162,11 @@ export async function ingestMappedFile(
       );
       return { ...r, engine };
     }
-    if (staged instanceof Error) throw staged;
+    if (stagedRows instanceof Error) throw stagedRows;
     const batch = { batchId, contentHash: scan.contentHash, source: file };
-    return { ...(await commitBronze(session, file, staged, batch, options)), engine };
+    return { ...(await commitBronze(session, file, stagedRows, batch, options)), engine };
   } finally {
-    if (!(staged instanceof Error)) await rm(staged.dir, { recursive: true, force: true });
+    if (!(stagedRows instanceof Error)) await rm(stagedRows.dir, { recursive: true, force: true });
   }
 }
 

@@ -126,4 +126,37 @@ describe('generic formats: quoted CSV, parquet, mappings; both engines agree', (
       },
     ]);
   });
+
+  it('a file already ingested is found by its hash while DuckDB still reads it: the pass stops, the session stays usable', async () => {
+    const file = join(env.dir, 'many.jsonl');
+    const line = (i: number) =>
+      JSON.stringify({
+        symbol: 'IBM',
+        event_at: '2024-03-04T14:30:00Z',
+        price: 100 + (i % 100) / 100,
+        size: i,
+        source: 'test',
+      });
+    await writeFile(file, `${Array.from({ length: 200_000 }, (_, i) => line(i)).join('\n')}\n`);
+    const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, 'dup') }));
+    try {
+      const mapping = identityMapping('trades', 'jsonl');
+      let t = performance.now();
+      const first = await ingestMappedFile(session, file, { mapping });
+      const firstMs = performance.now() - t;
+      t = performance.now();
+      const again = await ingestMappedFile(session, file, { mapping });
+      const againMs = performance.now() - t;
+      expect(first).toMatchObject({ accepted: 200_000, duplicateBatch: false });
+      expect(again).toMatchObject({ read: 0, accepted: 0, duplicateBatch: true });
+      // The hash scan takes a fraction of the validating pass, which is interrupted.
+      expect(againMs).toBeLessThan(firstMs / 2);
+      const other = join(env.dir, 'one.jsonl');
+      await writeFile(other, `${line(7)}\n`);
+      expect(await ingestMappedFile(session, other, { mapping })).toMatchObject({ accepted: 1 });
+      expect(await session.all('SELECT count(*)::INTEGER AS n FROM bronze.trades')).toEqual([{ n: 200_001 }]);
+    } finally {
+      session.close();
+    }
+  }, 120_000);
 });
