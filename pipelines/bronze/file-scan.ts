@@ -7,8 +7,10 @@ export interface FileScan {
   /** sha256 of the (decompressed) content: the batch's identity for idempotency. */
   contentHash: string;
   bytes: number;
-  /** False when the line-based SQL path could misread the file (invalid UTF-8, CR, 0x1F bytes). */
+  /** False when the line-based SQL path could misread the file (invalid UTF-8, CR, 0x1F bytes, a line over 64 MiB). */
   sqlSafe: boolean;
+  /** True when every byte belongs to well-formed UTF-8 (checked up to each chunk's last newline). */
+  validUtf8: boolean;
   /** True when the file holds a double quote: a CSV may then have quoted fields. */
   hasQuotes: boolean;
   /** First line (header of a delimited file), without BOM and line end. */
@@ -56,6 +58,7 @@ export async function scanFile(path: string): Promise<FileScan> {
   const hash = createHash('sha256');
   let bytes = 0;
   let sqlSafe = true;
+  let validUtf8 = true;
   let hasQuotes = false;
   let head = '';
   let carry: Buffer = Buffer.alloc(0);
@@ -64,14 +67,19 @@ export async function scanFile(path: string): Promise<FileScan> {
     bytes += chunk.length;
     if (head.length < 65_536 && !head.includes('\n')) head += chunk.subarray(0, 65_536).toString('utf8');
     if (!hasQuotes && chunk.includes(0x22)) hasQuotes = true;
-    if (!sqlSafe) continue;
+    if (!validUtf8) continue;
     if (chunk.includes(0x0d) || chunk.includes(0x1f)) sqlSafe = false;
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const cut = buf.lastIndexOf(0x0a) + 1;
-    if (!isUtf8(buf.subarray(0, cut))) sqlSafe = false;
+    if (!isUtf8(buf.subarray(0, cut))) validUtf8 = false;
     carry = Buffer.from(buf.subarray(cut));
-    if (carry.length > 64 << 20) sqlSafe = false;
+    // A line this long: stop checking (the SQL reader could not take it anyway).
+    if (carry.length > 64 << 20) {
+      sqlSafe = false;
+      carry = Buffer.alloc(0);
+    }
   }
-  if (sqlSafe && carry.length && !isUtf8(carry)) sqlSafe = false;
-  return { contentHash: hash.digest('hex'), bytes, sqlSafe, hasQuotes, firstLine: firstLineOf(head) };
+  if (validUtf8 && carry.length && !isUtf8(carry)) validUtf8 = false;
+  if (!validUtf8) sqlSafe = false;
+  return { contentHash: hash.digest('hex'), bytes, sqlSafe, validUtf8, hasQuotes, firstLine: firstLineOf(head) };
 }

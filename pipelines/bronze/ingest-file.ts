@@ -146,14 +146,15 @@ export async function ingestMappedFile(
     if ('error' in scanOutcome) throw scanOutcome.error;
     const { scan } = scanOutcome;
     const quotedCsv = mapping.layout === 'csv' && scan.hasQuotes;
-    const sqlOk = options.engine === 'sql' ? !quotedCsv : scan.sqlSafe && !quotedCsv;
+    // Forced `sql` still needs UTF-8: DuckDB cannot hold other bytes in text.
+    const sqlOk = options.engine === 'sql' ? !quotedCsv && scan.validUtf8 : scan.sqlSafe && !quotedCsv;
     const engine = parquet || (wantSql && sqlOk) ? 'sql' : 'js';
     if (duplicate) return { ...duplicateOf(mapping.dataset, scan.contentHash), engine };
     if (engine === 'js') {
       const r = await writeBronzeBatch(
         session,
         mapping.dataset,
-        readMapped(file, mapping, names, { quoted: scan.hasQuotes }),
+        readMapped(file, mapping, names, { quoted: scan.hasQuotes, validUtf8: scan.validUtf8 }),
         {
           source: file,
           contentHash: scan.contentHash,

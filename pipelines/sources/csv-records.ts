@@ -26,10 +26,14 @@ export function headerNames(firstLine: string, delimiter: string): string[] {
 /**
  * Records of a CSV file with RFC 4180 quoting (embedded delimiters, quotes and newlines),
  * streamed in bounded memory with csv-parse. Rows keep their own field count (the caller
- * refuses a wrong one); blank lines are skipped; a fatal parse error ends the file as one
- * refused record, so counts still reconcile.
+ * refuses a wrong one); blank lines are skipped; a record with bytes that are not UTF-8 is
+ * refused; a fatal parse error ends the file as one refused record, so counts still reconcile.
  */
-export async function* readCsvRecords(path: string, delimiter: string): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecords(
+  path: string,
+  delimiter: string,
+  options: { validUtf8?: boolean } = {},
+): AsyncGenerator<CsvRecord> {
   const input = createReadStream(path, { highWaterMark: 1 << 20 });
   const bytes = path.endsWith('.gz') ? input.pipe(createGunzip()) : input;
   const parser = bytes.pipe(
@@ -54,7 +58,10 @@ export async function* readCsvRecords(path: string, delimiter: string): AsyncGen
       // csv-parse counts a CRLF inside quotes as two lines: count breaks in the raw text instead.
       line += r.raw.match(/\r\n|\r|\n/g)?.length ?? 0;
       if (r.record.length === 1 && r.record[0] === '') continue;
-      yield { line: start, raw, cells: r.record };
+      // csv-parse decodes bad bytes to U+FFFD silently: unless the file is known to be valid
+      // UTF-8 (then U+FFFD is a real character), such a record is refused, not altered.
+      if (!options.validUtf8 && raw.includes('\uFFFD')) yield { line: start, raw, error: 'invalid UTF-8' };
+      else yield { line: start, raw, cells: r.record };
     }
   } catch (err) {
     yield { line, raw: '', error: `malformed CSV: ${(err as Error).message}` };

@@ -14,7 +14,7 @@ export async function* readMapped(
   path: string,
   mapping: ColumnMapping,
   names: readonly string[],
-  options: { quoted?: boolean } = {},
+  options: { quoted?: boolean; validUtf8?: boolean } = {},
 ): AsyncGenerator<SourceRecord> {
   if (mapping.layout === 'jsonl') {
     for await (const r of readJsonLines(path)) {
@@ -26,7 +26,7 @@ export async function* readMapped(
   }
   if (options.quoted) {
     let first = true;
-    for await (const r of readCsvRecords(path, mapping.delimiter)) {
+    for await (const r of readCsvRecords(path, mapping.delimiter, { validUtf8: options.validUtf8 ?? false })) {
       if (first && mapping.header && !r.error) {
         first = false;
         continue;

@@ -157,3 +157,69 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
     }, 120_000);
   }
 });
+
+describe('bytes that are not UTF-8, and characters split across read chunks', () => {
+  let env: Awaited<ReturnType<typeof tempLake>>;
+  beforeAll(async () => {
+    env = await tempLake();
+  });
+  afterAll(async () => env?.cleanup());
+
+  // Long multi-byte exchange names put 3- and 4-byte characters across every 1 MiB read boundary.
+  const wide = (i: number) => line({ ...good, trade_id: String(i), exchange: `é🚀${'€'.repeat(i % 4)}` });
+  const latin1 = Buffer.concat([
+    Buffer.from(line({ ...good, trade_id: 'bad' }).replace('"vendor"', '"caf')),
+    Buffer.from([0xe9]),
+    Buffer.from('"'),
+  ]);
+
+  for (const layout of ['jsonl', 'csv'] as const) {
+    it(`${layout}: the line with a Latin-1 byte is quarantined with its reason, the others arrive intact`, async () => {
+      const rows = Array.from({ length: 60_000 }, (_, i) => i);
+      const text = (i: number) =>
+        layout === 'jsonl'
+          ? wide(i)
+          : `AAPL,2024-03-04T14:30:00.123456Z,170.25,100,é🚀${'€'.repeat(i % 4)},${i},@,C,vendor`;
+      const badLine =
+        layout === 'jsonl'
+          ? latin1
+          : Buffer.concat([
+              Buffer.from('AAPL,2024-03-04T14:30:00Z,170.25,100,P,bad,@,C,caf'),
+              Buffer.from([0xe9]),
+            ]);
+      const header =
+        layout === 'csv' ? 'symbol,event_at,price,size,exchange,trade_id,conditions,tape,source\n' : '';
+      const file = join(env.dir, `mixed.${layout}`);
+      await writeFile(
+        file,
+        Buffer.concat([
+          Buffer.from(`${header}${rows.slice(0, 30_000).map(text).join('\n')}\n`),
+          badLine,
+          Buffer.from(`\n${rows.slice(30_000).map(text).join('\n')}\n`),
+        ]),
+      );
+      const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, layout) }));
+      try {
+        // Forced `sql` cannot hold bytes that are not UTF-8: the per-record engine takes the file.
+        const r = await ingestMappedFile(session, file, {
+          mapping: identityMapping('trades', layout),
+          engine: 'sql',
+        });
+        expect(r).toMatchObject({ engine: 'js', read: 60_001, accepted: 60_000, quarantined: 1 });
+        const q = await session.all<{ line: number; reason: string }>(
+          'SELECT source_line::INTEGER AS line, reason FROM quarantine.trades',
+        );
+        const badAt = 30_001 + (layout === 'csv' ? 1 : 0);
+        expect(q).toEqual([{ line: badAt, reason: expect.stringMatching(/^invalid UTF-8/) }]);
+        const exchanges = await session.all<{ exchange: string; n: number }>(
+          'SELECT exchange, count(*)::INTEGER AS n FROM bronze.trades GROUP BY 1 ORDER BY 1',
+        );
+        expect(exchanges).toEqual(
+          ['é🚀', 'é🚀€', 'é🚀€€', 'é🚀€€€'].map((exchange) => ({ exchange, n: 15_000 })),
+        );
+      } finally {
+        session.close();
+      }
+    }, 120_000);
+  }
+});
