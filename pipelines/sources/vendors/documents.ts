@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
@@ -67,9 +68,13 @@ export async function* readJsonDocuments(path: string): AsyncGenerator<JsonDocum
     }
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
+  const whole = Buffer.concat(chunks);
+  const text = whole.toString('utf8').replace(/^\uFEFF/, '');
+  if (!isUtf8(whole)) {
+    // Decoding would replace the bad bytes silently: the document is refused, not altered.
+    yield { line: 1, raw: text.slice(0, 4096), error: 'invalid UTF-8 in the document' };
+    return;
+  }
   try {
     yield {
       line: 1,
