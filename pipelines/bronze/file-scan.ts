@@ -7,7 +7,7 @@ export interface FileScan {
   /** sha256 of the (decompressed) content: the batch's identity for idempotency. */
   contentHash: string;
   bytes: number;
-  /** False when the line-based SQL path could misread the file (invalid UTF-8, CR, 0x1F bytes, a line over 64 MiB). */
+  /** False when the line-based SQL path could misread the file (invalid UTF-8, a CR not ending a CRLF, 0x1F bytes, a line over 64 MiB). */
   sqlSafe: boolean;
   /** True when every byte belongs to well-formed UTF-8 (checked up to each chunk's last newline). */
   validUtf8: boolean;
@@ -15,6 +15,14 @@ export interface FileScan {
   hasQuotes: boolean;
   /** First line (header of a delimited file), without BOM and line end. */
   firstLine: string;
+}
+
+/** A CR not followed by LF inside `chunk` (a CR in last place is judged with the next chunk). */
+function hasLoneCr(chunk: Buffer): boolean {
+  for (let i = chunk.indexOf(0x0d); i !== -1 && i < chunk.length - 1; i = chunk.indexOf(0x0d, i + 1)) {
+    if (chunk[i + 1] !== 0x0a) return true;
+  }
+  return false;
 }
 
 /** Read size of the scan: large reads keep sha256 near its streaming speed (hundreds of MB/s). */
@@ -59,6 +67,7 @@ export async function scanFile(path: string): Promise<FileScan> {
   let bytes = 0;
   let sqlSafe = true;
   let validUtf8 = true;
+  let pendingCr = false;
   let hasQuotes = false;
   let head = '';
   let carry: Buffer = Buffer.alloc(0);
@@ -68,7 +77,11 @@ export async function scanFile(path: string): Promise<FileScan> {
     if (head.length < 65_536 && !head.includes('\n')) head += chunk.subarray(0, 65_536).toString('utf8');
     if (!hasQuotes && chunk.includes(0x22)) hasQuotes = true;
     if (!validUtf8) continue;
-    if (chunk.includes(0x0d) || chunk.includes(0x1f)) sqlSafe = false;
+    if (chunk.includes(0x1f)) sqlSafe = false;
+    // CRLF ends a line for both readers; a lone CR does not for ours but does for DuckDB's.
+    if (pendingCr && chunk[0] !== 0x0a) sqlSafe = false;
+    if (hasLoneCr(chunk)) sqlSafe = false;
+    pendingCr = chunk.at(-1) === 0x0d;
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const cut = buf.lastIndexOf(0x0a) + 1;
     if (!isUtf8(buf.subarray(0, cut))) validUtf8 = false;
@@ -80,6 +93,7 @@ export async function scanFile(path: string): Promise<FileScan> {
     }
   }
   if (validUtf8 && carry.length && !isUtf8(carry)) validUtf8 = false;
+  if (pendingCr) sqlSafe = false;
   if (!validUtf8) sqlSafe = false;
   return { contentHash: hash.digest('hex'), bytes, sqlSafe, validUtf8, hasQuotes, firstLine: firstLineOf(head) };
 }

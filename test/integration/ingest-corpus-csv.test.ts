@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LakeSession, openLake } from '../../layers/index.js';
@@ -66,15 +66,29 @@ describe('CSV bad-record corpus: SQL and per-record engines agree exactly', () =
   });
   afterAll(async () => env?.cleanup());
 
-  for (const engine of ['sql', 'js'] as const) {
-    it(`${engine}: reasons, lines and bronze rows`, async () => {
-      const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, engine) }));
+  const runs = [
+    { name: 'sql', engine: 'sql', crlf: false },
+    { name: 'js', engine: 'js', crlf: false },
+    { name: 'auto, CRLF line ends', engine: 'auto', crlf: true },
+  ] as const;
+  for (const { name, engine, crlf } of runs) {
+    it(`${name}: reasons, lines and bronze rows`, async () => {
+      const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, name) }));
       try {
-        const r = await ingestMappedFile(session, file, {
+        let input = file;
+        if (crlf) {
+          input = join(env.dir, 'corpus-crlf.csv');
+          await writeFile(input, (await readFile(file, 'utf8')).replaceAll('\n', '\r\n'));
+        }
+        const r = await ingestMappedFile(session, input, {
           mapping: identityMapping('trades', 'csv'),
           engine,
         });
-        expect(r).toMatchObject({ engine, read: BAD.length + GOOD_ROWS.length, accepted: GOOD_ROWS.length });
+        expect(r).toMatchObject({
+          engine: engine === 'auto' ? 'sql' : engine,
+          read: BAD.length + GOOD_ROWS.length,
+          accepted: GOOD_ROWS.length,
+        });
         const bad = await session.all<{ line: number; reason: string }>(
           'SELECT source_line::INTEGER AS line, reason FROM quarantine.trades ORDER BY source_line',
         );

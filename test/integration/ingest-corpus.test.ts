@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LakeSession, openLake } from '../../layers/index.js';
@@ -113,15 +113,26 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
   });
   afterAll(async () => env?.cleanup());
 
-  for (const engine of ['sql', 'js'] as const) {
-    it(`${engine}: every bad kind quarantined with its reason; counts reconcile`, async () => {
-      const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, engine) }));
+  const runs = [
+    { name: 'sql', engine: 'sql', crlf: false },
+    { name: 'js', engine: 'js', crlf: false },
+    // Windows line ends: CRLF ends a line for both readers, so auto keeps the SQL engine.
+    { name: 'auto, CRLF line ends', engine: 'auto', crlf: true },
+  ] as const;
+  for (const { name, engine, crlf } of runs) {
+    it(`${name}: every bad kind quarantined with its reason; counts reconcile`, async () => {
+      const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, name) }));
       try {
-        const r = await ingestMappedFile(session, file, {
+        let input = file;
+        if (crlf) {
+          input = join(env.dir, 'corpus-crlf.jsonl');
+          await writeFile(input, (await readFile(file, 'utf8')).replaceAll('\n', '\r\n'));
+        }
+        const r = await ingestMappedFile(session, input, {
           mapping: identityMapping('trades', 'jsonl'),
           engine,
         });
-        expect(r.engine).toBe(engine);
+        expect(r.engine).toBe(engine === 'auto' ? 'sql' : engine);
         expect(r.read).toBe(CORPUS.length + GOOD_LINES.length);
         expect(r.accepted).toBe(GOOD_LINES.length);
         expect(r.quarantined).toBe(CORPUS.length);
@@ -146,7 +157,7 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
           { trade_id: '45', symbol: 'AAPL', conditions: ['a,b', ''], extra: null, event_at: at },
           { trade_id: '7', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"x"}', event_at: at },
         ]);
-        const again = await ingestMappedFile(session, file, {
+        const again = await ingestMappedFile(session, input, {
           mapping: identityMapping('trades', 'jsonl'),
           engine,
         });
