@@ -18,10 +18,16 @@ export function validateRecord(dataset: DatasetName, value: unknown): Validation
   }
   const input: Record<string, unknown> = {};
   const extra: Record<string, unknown> = {};
-  const known = new Set(contract.columns.map((c) => c.name));
-  for (const [key, v] of Object.entries(value)) {
+  let extras = 0;
+  const known = KNOWN[dataset];
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
     if (key !== EXTRA_COLUMN && known.has(key)) input[key] = v;
-    else extra[key] = v;
+    else {
+      extra[key] = v;
+      extras += 1;
+    }
   }
   const pre: string[] = [];
   for (const column of contract.columns) {
@@ -31,20 +37,26 @@ export function validateRecord(dataset: DatasetName, value: unknown): Validation
       else pre.push(`${column.name}: ${MESSAGES.unsafeInteger}`);
     }
   }
-  const extraText = Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
+  const extraText = extras > 0 ? JSON.stringify(extra) : null;
   const parsed = contract.schema.safeParse(input);
-  const reasons = parsed.success ? [] : firstIssuePerField(parsed.error);
-  const merged = mergeReasons(
-    contract.columns.map((c) => c.name),
-    pre,
-    reasons,
-  );
+  const merged =
+    parsed.success && pre.length === 0
+      ? []
+      : mergeReasons(
+          contract.columns.map((c) => c.name),
+          pre,
+          parsed.success ? [] : firstIssuePerField(parsed.error),
+        );
   if (extraText !== null && extraText.length > EXTRA_MAX_CHARS) {
     merged.push(`${EXTRA_COLUMN}: ${MESSAGES.maxLength(EXTRA_MAX_CHARS)}`);
   }
   if (merged.length > 0) return { ok: false, reason: merged.join('; ') };
   return { ok: true, row: { ...(parsed.data as Record<string, unknown>), [EXTRA_COLUMN]: extraText } };
 }
+
+/** Column names per dataset, computed once (validateRecord runs for every record). */
+const KNOWN = {} as Record<DatasetName, ReadonlySet<string>>;
+for (const d of Object.values(DATASETS)) KNOWN[d.name] = new Set(d.columns.map((c) => c.name));
 
 function firstIssuePerField(error: z.ZodError): string[] {
   const seen = new Set<string>();

@@ -63,10 +63,13 @@ export async function writeBronzeBatch(
   try {
     for await (const record of records) {
       read += 1;
-      const raw = record.raw ?? safeStringify(record.value);
-      hash.update(raw);
-      hash.update('\n');
+      // The content hash of records without a file behind them (a file's batch is its bytes' hash).
+      if (options.contentHash === undefined) {
+        hash.update(record.raw ?? safeStringify(record.value));
+        hash.update('\n');
+      }
       if (record.error !== undefined) {
+        const raw = record.raw ?? safeStringify(record.value);
         await bad.write(
           quarantineLine(raw, record.error, contract.contractVersion, options.source, record.line),
         );
@@ -75,6 +78,7 @@ export async function writeBronzeBatch(
       const checked = validateRecord(dataset, record.value);
       if (checked.ok) await good.write(JSON.stringify(checked.row));
       else {
+        const raw = record.raw ?? safeStringify(record.value);
         await bad.write(
           quarantineLine(raw, checked.reason, contract.contractVersion, options.source, record.line),
         );

@@ -95,5 +95,12 @@ export async function scanFile(path: string): Promise<FileScan> {
   if (validUtf8 && carry.length && !isUtf8(carry)) validUtf8 = false;
   if (pendingCr) sqlSafe = false;
   if (!validUtf8) sqlSafe = false;
-  return { contentHash: hash.digest('hex'), bytes, sqlSafe, validUtf8, hasQuotes, firstLine: firstLineOf(head) };
+  return {
+    contentHash: hash.digest('hex'),
+    bytes,
+    sqlSafe,
+    validUtf8,
+    hasQuotes,
+    firstLine: firstLineOf(head),
+  };
 }

@@ -19,7 +19,8 @@ export interface TextLine {
 function firstInvalidUtf8(b: Buffer): number {
   for (let i = 0; i < b.length; ) {
     const c = b[i] as number;
-    const n = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+    const n =
+      c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
     if (n === 0 || !isUtf8(b.subarray(i, i + n)) || i + n > b.length) return i;
     i += n;
   }

@@ -1,5 +1,5 @@
 import { JSON_NUMBER_SOURCE } from '../../contracts/index.js';
-import { type ColumnMapping, contractFields, fieldRule, isPriceField } from './mapping.js';
+import { type ColumnMapping, contractFieldSet, contractFields, fieldRule, isPriceField } from './mapping.js';
 import { convertTime } from './time-convert.js';
 
 const JSON_NUMBER = new RegExp(`^${JSON_NUMBER_SOURCE}$`);
@@ -65,7 +65,7 @@ export function mapCells(
     const v = convertCell(mapping, field, cells[i]);
     if (v !== undefined) out[field] = v;
   }
-  const fields = new Set(contractFields(mapping.dataset));
+  const fields = contractFieldSet(mapping.dataset);
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     if (!used.has(i) && !fields.has(name)) out[name] = cells[i] ?? null;
@@ -73,24 +73,51 @@ export function mapCells(
   return out;
 }
 
-/** A JSON object mapped onto the contract (keys renamed, prices scaled, times converted). */
-export function mapObject(mapping: ColumnMapping, value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const used = new Set<string>();
+/** A mapping's JSON plan, computed once per mapping: mapObject runs for every record. */
+interface JsonPlan {
+  constants: [string, unknown][];
+  columns: [string, string][];
+  positions: [string, number][];
+  /** Keys never copied to extras: the contract's fields. */
+  fields: ReadonlySet<string>;
+}
+
+const PLANS = new WeakMap<ColumnMapping, JsonPlan>();
+
+function jsonPlan(mapping: ColumnMapping): JsonPlan {
+  let plan = PLANS.get(mapping);
+  if (plan) return plan;
+  plan = { constants: [], columns: [], positions: [], fields: contractFieldSet(mapping.dataset) };
   for (const field of contractFields(mapping.dataset)) {
     const src = mapping.fields[field];
     if (!src) continue;
-    if ('constant' in src) {
-      out[field] = convertCell(mapping, field, src.constant);
-      continue;
-    }
-    const key = 'column' in src ? src.column : Object.keys(value)[src.position - 1];
-    if (key === undefined || !(key in value)) continue;
+    if ('constant' in src) plan.constants.push([field, convertCell(mapping, field, src.constant)]);
+    else if ('column' in src) plan.columns.push([field, src.column]);
+    else plan.positions.push([field, src.position]);
+  }
+  PLANS.set(mapping, plan);
+  return plan;
+}
+
+/** A JSON object mapped onto the contract (keys renamed, prices scaled, times converted). */
+export function mapObject(mapping: ColumnMapping, value: Record<string, unknown>): Record<string, unknown> {
+  const plan = jsonPlan(mapping);
+  const out: Record<string, unknown> = {};
+  const used = new Set<string>();
+  for (const [field, v] of plan.constants) out[field] = v;
+  for (const [field, key] of plan.columns) {
+    if (!Object.hasOwn(value, key)) continue;
     used.add(key);
     out[field] = convertJsonValue(mapping, field, value[key]);
   }
-  const fields = new Set(contractFields(mapping.dataset));
-  for (const [k, v] of Object.entries(value)) if (!used.has(k) && !fields.has(k)) out[k] = v;
+  for (const [field, position] of plan.positions) {
+    const key = Object.keys(value)[position - 1];
+    if (key === undefined) continue;
+    used.add(key);
+    out[field] = convertJsonValue(mapping, field, value[key]);
+  }
+  for (const k in value)
+    if (Object.hasOwn(value, k) && !used.has(k) && !plan.fields.has(k)) out[k] = value[k];
   return out;
 }
 

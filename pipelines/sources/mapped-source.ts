@@ -26,7 +26,9 @@ export async function* readMapped(
   }
   if (options.quoted) {
     let first = true;
-    for await (const r of readCsvRecords(path, mapping.delimiter, { validUtf8: options.validUtf8 ?? false })) {
+    for await (const r of readCsvRecords(path, mapping.delimiter, {
+      validUtf8: options.validUtf8 ?? false,
+    })) {
       if (first && mapping.header && !r.error) {
         first = false;
         continue;

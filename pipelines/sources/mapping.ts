@@ -1,4 +1,4 @@
-import { DATASETS, type DatasetName } from '../../contracts/index.js';
+import { DATASETS, type DatasetName, type FieldRule } from '../../contracts/index.js';
 import { UsageError } from '../../layers/index.js';
 
 /** Units an event time can come in. `ms-or-us` decides per value (Binance files switched in 2025). */
@@ -31,8 +31,27 @@ export interface ColumnMapping {
 }
 
 /** Contract fields a mapping may fill (every contract column but `extra`). */
-export function contractFields(dataset: DatasetName): string[] {
-  return DATASETS[dataset].columns.filter((c) => c.rule).map((c) => c.name);
+export function contractFields(dataset: DatasetName): readonly string[] {
+  return FIELDS[dataset].names;
+}
+
+/** contractFields as a set. */
+export function contractFieldSet(dataset: DatasetName): ReadonlySet<string> {
+  return FIELDS[dataset].set;
+}
+
+/** Per dataset, computed once: the per-record mappers ask for these for every field of every record. */
+const FIELDS = {} as Record<
+  DatasetName,
+  { names: readonly string[]; set: ReadonlySet<string>; rules: ReadonlyMap<string, FieldRule> }
+>;
+for (const d of Object.values(DATASETS)) {
+  const withRules = d.columns.filter((c) => c.rule);
+  FIELDS[d.name] = {
+    names: Object.freeze(withRules.map((c) => c.name)),
+    set: new Set(withRules.map((c) => c.name)),
+    rules: new Map(withRules.map((c) => [c.name, c.rule as FieldRule])),
+  };
 }
 
 /**
@@ -85,10 +104,10 @@ export function identityMapping(dataset: DatasetName, layout: ColumnMapping['lay
 
 /** Is this contract field a price (scaled by `priceScale`)? */
 export function isPriceField(dataset: DatasetName, field: string): boolean {
-  const rule = DATASETS[dataset].columns.find((c) => c.name === field)?.rule;
+  const rule = fieldRule(dataset, field);
   return rule?.kind === 'number' && rule.sign === 'positive' && !rule.integer;
 }
 
-export function fieldRule(dataset: DatasetName, field: string) {
-  return DATASETS[dataset].columns.find((c) => c.name === field)?.rule;
+export function fieldRule(dataset: DatasetName, field: string): FieldRule | undefined {
+  return FIELDS[dataset].rules.get(field);
 }
