@@ -60,6 +60,10 @@ export async function ingestCommand(
         out(
           `${file}: read ${r.read}, accepted ${r.accepted}, quarantined ${r.quarantined}, duplicate ${r.duplicateBatch ? 1 : 0}${note}`,
         );
+        if (r.unmapped)
+          out(
+            `  the file has no column for ${r.unmapped.join(', ')} (required): map with --map ${r.unmapped[0]}=<column> or ${r.unmapped[0]}='<constant>'`,
+          );
       }
     }
   } finally {

@@ -13,7 +13,7 @@ import {
   writeTable,
 } from '../../layers/index.js';
 import { headerNames } from '../sources/csv-records.js';
-import { columnNames } from '../sources/map-record.js';
+import { columnNames, unmappedRequiredFields } from '../sources/map-record.js';
 import { readMapped } from '../sources/mapped-source.js';
 import type { ColumnMapping } from '../sources/mapping.js';
 import { type BronzeBatchResult, writeBronzeBatch } from './bronze-writer.js';
@@ -31,6 +31,26 @@ export interface IngestFileOptions {
 
 export interface IngestFileResult extends BronzeBatchResult {
   engine: 'sql' | 'js';
+  /** Required fields the file has no column for (see unmappedRequiredFields): why everything may be refused. */
+  unmapped?: string[];
+}
+
+/** Column names (CSV) or the first record's keys (JSON Lines, Parquet columns) a mapping is checked against. */
+async function visibleColumns(
+  session: LakeSession,
+  file: string,
+  mapping: ColumnMapping,
+  names: readonly string[],
+) {
+  if (mapping.layout === 'csv') return names;
+  if (mapping.layout === 'parquet')
+    return (await session.describe(`SELECT * FROM read_parquet(${literal(file)})`)).map((c) => c.name);
+  try {
+    const first: unknown = JSON.parse(await readFirstLine(file));
+    return first !== null && typeof first === 'object' ? Object.keys(first) : [];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Column names of a delimited file: its header (quoted names allowed) or column1..N. */
@@ -161,14 +181,29 @@ export async function ingestMappedFile(
           ...(options.force ? { force: true } : {}),
         },
       );
-      return { ...r, engine };
+      return { ...r, engine, ...(await unmappedOf(session, file, mapping, names, r)) };
     }
     if (stagedRows instanceof Error) throw stagedRows;
     const batch = { batchId, contentHash: scan.contentHash, source: file };
-    return { ...(await commitBronze(session, file, stagedRows, batch, options)), engine };
+    const result = await commitBronze(session, file, stagedRows, batch, options);
+    return { ...result, engine, ...(await unmappedOf(session, file, mapping, names, result)) };
   } finally {
     if (!(stagedRows instanceof Error)) await rm(stagedRows.dir, { recursive: true, force: true });
   }
+}
+
+/** `{ unmapped }` when records were refused and some required field had no column to come from. */
+async function unmappedOf(
+  session: LakeSession,
+  file: string,
+  mapping: ColumnMapping,
+  names: readonly string[],
+  result: BronzeBatchResult,
+): Promise<{ unmapped?: string[] }> {
+  if (result.quarantined === 0) return {};
+  const columns = await visibleColumns(session, file, mapping, names);
+  const unmapped = columns ? unmappedRequiredFields(mapping, columns) : [];
+  return unmapped.length ? { unmapped } : {};
 }
 
 /** The result for a file whose content is already in bronze: nothing read, nothing written. */

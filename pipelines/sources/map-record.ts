@@ -9,6 +9,23 @@ export function columnNames(header: readonly string[] | null, count: number): st
   return header ? [...header] : Array.from({ length: count }, (_, i) => `column${i + 1}`);
 }
 
+/**
+ * Required contract fields the mapping cannot fill from a file whose columns (CSV header, or the
+ * first JSON record's keys) are `names`: every record would be refused for them. A hint for the
+ * user, computed before reading; the contract still judges each record.
+ */
+export function unmappedRequiredFields(mapping: ColumnMapping, names: readonly string[]): string[] {
+  return contractFields(mapping.dataset).filter((field) => {
+    const rule = fieldRule(mapping.dataset, field);
+    if (!rule || rule.kind === 'list' || rule.nullable) return false;
+    const src = mapping.fields[field];
+    if (!src) return true;
+    if ('constant' in src) return false;
+    if ('position' in src) return src.position > names.length;
+    return !names.includes(src.column);
+  });
+}
+
 /** Index of the column a field maps to, or undefined (constant / absent). */
 export function columnIndex(
   mapping: ColumnMapping,
