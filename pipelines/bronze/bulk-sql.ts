@@ -5,14 +5,19 @@ import { delimitedInputsSql, jsonExtractSql, jsonInputsSql, jsonUnreadableSql } 
 import type { ColumnMapping } from '../sources/mapping.js';
 import { readFirstLine } from './file-scan.js';
 
+/** Longest line (bytes) the small-buffer line reader takes. */
+const SMALL_BUFFER_LINE = 2 << 20;
+
 /**
  * Line reader: every line of the file as one VARCHAR column (a blank line comes back as NULL).
  * \x1f never occurs in files the scan calls line-safe. `skip` drops a header line.
  */
-function linesSql(file: string, skip = 0, longLines = true): string {
+function linesSql(file: string, skip: number, longLines: boolean): string {
   // DuckDB reads a file in buffers of at least max_line_size, one thread per buffer: 64 MiB
   // buffers would put most files on one thread, so the staging scan first tries 8 MiB buffers.
-  const size = longLines ? 'max_line_size = 67108864' : 'max_line_size = 2097152, buffer_size = 8388608';
+  const size = longLines
+    ? 'max_line_size = 67108864'
+    : `max_line_size = ${SMALL_BUFFER_LINE}, buffer_size = 8388608`;
   return `read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, delim = E'\\x1f', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, ${size}, skip = ${skip})`;
 }
 
@@ -24,13 +29,19 @@ function linesSql(file: string, skip = 0, longLines = true): string {
  * them again: a record's reason is a function of its line's text alone, so every line equal to
  * a refused one is refused with the same reason.
  */
-export function quarantineRowsSql(file: string, mapping: ColumnMapping, refused: string): string {
+export function quarantineRowsSql(
+  file: string,
+  mapping: ColumnMapping,
+  refused: string,
+  longestLine: number,
+): string {
   const first = mapping.layout === 'csv' && mapping.header ? 2 : 1;
   if (mapping.layout === 'parquet')
     return `SELECT raw, reason, contract_version, source_line FROM (${refused})`;
   const bad = `(SELECT DISTINCT raw, reason, contract_version FROM (${refused}))`;
   return [
-    `WITH l AS MATERIALIZED (SELECT ordinality AS n, line FROM ${linesSql(file)} WITH ORDINALITY WHERE line IN (SELECT raw FROM ${bad}))`,
+    // 64 MiB buffers cost about 0.9 GB of memory: only when a refused line needs them.
+    `WITH l AS MATERIALIZED (SELECT ordinality AS n, line FROM ${linesSql(file, 0, longestLine > SMALL_BUFFER_LINE)} WITH ORDINALITY WHERE line IN (SELECT raw FROM ${bad}))`,
     `SELECT CASE WHEN length(b.raw) > ${MAX_LINE_BYTES} THEN left(b.raw, 256) ELSE b.raw END AS raw, b.reason, b.contract_version, l.n AS source_line`,
     `FROM l JOIN ${bad} AS b ON l.line = b.raw WHERE l.n >= ${first}`,
   ].join(' ');

@@ -236,13 +236,22 @@ async function commitBronze(
         ? `SELECT ${['raw', 'reason', 'contract_version'].map((k) => `json_extract_string(${extra}, '$.${k}') AS ${k}`).join(', ')}, json_extract(${extra}, '$.source_line')::BIGINT AS source_line FROM read_parquet([${refusedFiles.map((f) => literal(f.path)).join(', ')}])`
         : `SELECT NULL::VARCHAR AS raw, NULL::VARCHAR AS reason, NULL::VARCHAR AS contract_version, NULL::BIGINT AS source_line WHERE false`;
     // No refused records: an empty set of the same shape (the numbering pass would still scan).
-    const rows = quarantined > 0 ? quarantineRowsSql(file, options.mapping, refused) : refused;
+    let rows = refused;
+    if (quarantined > 0) {
+      const [longest] = await session.all<{ n: number }>(
+        `SELECT max(strlen(raw))::BIGINT AS n FROM (${refused})`,
+      );
+      rows = quarantineRowsSql(file, options.mapping, refused, Number(longest?.n ?? 0));
+    }
+    // DuckDB cannot estimate the line scan and builds its hash table on it (about 0.2 GB per
+    // million lines): the refused set must be the build side, so that optimizer is off meanwhile.
+    await session.run(`SET disabled_optimizers = 'build_side_probe_side'`);
     const q = await writeTable(
       session,
       quarantine,
       `SELECT raw, reason, contract_version, ${literal(file)} AS source_file, source_line, ${lineageSql(batch.batchId)}, CAST(current_date AS DATE) AS dt FROM (${rows}) ORDER BY source_line`,
       { operation: 'append', partitionColumn: 'dt', batch },
-    );
+    ).finally(() => session.run('RESET disabled_optimizers'));
     if (q.rows !== quarantined)
       throw new Error(`quarantine of ${file}: ${q.rows} rows for ${quarantined} refused records`);
   }
