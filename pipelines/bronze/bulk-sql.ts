@@ -102,6 +102,32 @@ export interface ValidatedRowsOptions {
   names?: readonly string[];
   /** Lines up to 64 MiB (slower: larger buffers keep the scan on fewer threads); see linesSql. */
   longLines?: boolean;
+  /**
+   * A CSV with quoted fields, read by DuckDB's CSV reader in strict mode (RFC 4180 quoting,
+   * fields that span lines). Any row it cannot read fails the query; records carry no raw text
+   * or line, so a caller uses this only to accept a file whose every record is valid.
+   */
+  quoted?: boolean;
+}
+
+/**
+ * Lines of a CSV where DuckDB's reader and csv-parse (the per-record engine) could read a
+ * quoted field differently: DuckDB drops blanks between a quote and the delimiter (`"ab" ,`,
+ * `, "ab"`), csv-parse keeps them. A count query over the file's lines; 0 means the quoted
+ * reader gives csv-parse's cells.
+ */
+export function quotedCsvDoubtsSql(file: string, mapping: ColumnMapping): string {
+  const d = mapping.delimiter.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
+  const pattern = `"[ \\t]+(${d}|$)|(^|${d})[ \\t]+"`;
+  return `SELECT count(*)::BIGINT AS n FROM ${linesSql(file, 0, false)} WHERE contains(line, '"') AND regexp_matches(line, ${literal(pattern)})`;
+}
+
+/** Every row of a quoted CSV as `cells` (VARCHAR[]), read by DuckDB's CSV reader in strict mode. */
+function quotedCsvRowsSql(file: string, mapping: ColumnMapping, names: readonly string[]): string {
+  const columns = `{${names.map((_, i) => `${literal(`c${i + 1}`)}: 'VARCHAR'`).join(', ')}}`;
+  const reader = `read_csv(${literal(file)}, columns = ${columns}, header = ${mapping.header}, delim = ${literal(mapping.delimiter)}, quote = '"', escape = '"', auto_detect = false, strict_mode = true, null_padding = false, max_line_size = ${SMALL_BUFFER_LINE})`;
+  const cells = `[${names.map((_, i) => ident(`c${i + 1}`)).join(', ')}]`;
+  return `SELECT NULL::BIGINT AS source_line, NULL::VARCHAR AS line, ${cells} AS cells FROM ${reader}`;
 }
 
 /**
@@ -137,6 +163,11 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
     );
     const keyOrder = await usualKeyOrder(session, options.file, mapping);
     inputs = jsonInputsSql(mapping, '(CASE WHEN parse_error IS NULL THEN line END)', keyOrder);
+  } else if (options.quoted) {
+    const names = options.names ?? [];
+    stages[0] = `src AS (${quotedCsvRowsSql(options.file, mapping, names)})`;
+    stages.push(`ext AS (SELECT *, NULL::VARCHAR AS parse_error FROM src)`);
+    inputs = delimitedInputsSql(mapping, names, 'cells');
   } else {
     const names = options.names ?? [];
     const delim = literal(mapping.delimiter);

@@ -42,19 +42,24 @@ function firstLineOf(head: string): string {
   return (nl < 0 ? first : first.slice(0, nl)).replace(/\r$/, '');
 }
 
-/** The first line of a file (decompressed), read from its first 64 KiB only. */
-export async function readFirstLine(path: string): Promise<string> {
+/** The first 64 KiB of a file (decompressed), or up to its first line end when `firstLine`. */
+export async function readHead(path: string, firstLine = false): Promise<Buffer> {
   let head = Buffer.alloc(0);
   try {
     for await (const chunk of openBytes(path, path.endsWith('.gz') ? undefined : 65_535)) {
       head = Buffer.concat([head, chunk]);
-      if (head.length >= 65_536 || head.includes(0x0a)) break;
+      if (head.length >= 65_536 || (firstLine && head.includes(0x0a))) break;
     }
   } catch (err) {
     // A truncated gzip still has a readable head; anything else is a real error.
     if (head.length === 0) throw err;
   }
-  return firstLineOf(head.subarray(0, 65_536).toString('utf8'));
+  return head.subarray(0, 65_536);
+}
+
+/** The first line of a file (decompressed), read from its first 64 KiB only. */
+export async function readFirstLine(path: string): Promise<string> {
+  return firstLineOf((await readHead(path, true)).toString('utf8'));
 }
 
 /**

@@ -17,8 +17,8 @@ import { columnNames, unmappedRequiredFields } from '../sources/map-record.js';
 import { readMapped } from '../sources/mapped-source.js';
 import type { ColumnMapping } from '../sources/mapping.js';
 import { type BronzeBatchResult, writeBronzeBatch } from './bronze-writer.js';
-import { quarantineRowsSql, validatedRowsSql } from './bulk-sql.js';
-import { readFirstLine, scanFile } from './file-scan.js';
+import { quarantineRowsSql, quotedCsvDoubtsSql, validatedRowsSql } from './bulk-sql.js';
+import { readFirstLine, readHead, scanFile } from './file-scan.js';
 
 export type IngestEngine = 'auto' | 'sql' | 'js';
 
@@ -77,9 +77,10 @@ async function bronzeRowsSql(
   names: readonly string[],
   batchId: string,
   longLines: boolean,
+  quoted = false,
 ): Promise<string> {
   const contract = DATASETS[mapping.dataset];
-  const validated = await validatedRowsSql(session, { file, mapping, names, longLines });
+  const validated = await validatedRowsSql(session, { file, mapping, names, longLines, quoted });
   const cols = contract.columns
     .map((c) =>
       c.name === EXTRA_COLUMN
@@ -132,8 +133,11 @@ export async function ingestMappedFile(
   const names = mapping.layout === 'csv' ? delimitedNames(mapping, await readFirstLine(file)) : [];
   const batchId = randomUUID();
   const wantSql = options.engine !== 'js';
+  // A CSV whose head has quotes goes to DuckDB's CSV reader after the scan (stageQuotedCsv),
+  // not to the line reader: skip a pass that would be thrown away.
+  const lineStage = wantSql && !(mapping.layout === 'csv' && (await readHead(file)).includes(0x22));
   let duplicate = false;
-  const stage: Promise<StagedRows | Error> = wantSql
+  const stage: Promise<StagedRows | Error> = lineStage
     ? stageBronze(session, file, mapping, names, batchId, () => duplicate).catch((err: unknown) =>
         err instanceof Error ? err : new Error(String(err)),
       )
@@ -146,7 +150,7 @@ export async function ingestMappedFile(
     ) {
       duplicate = true;
       // The pass may be between two statements (describe, COPY): interrupt until it gives up.
-      if (wantSql) {
+      if (lineStage) {
         session.connection.interrupt();
         const again = setInterval(() => session.connection.interrupt(), 10);
         void stage.finally(() => clearInterval(again));
@@ -170,6 +174,18 @@ export async function ingestMappedFile(
     const sqlOk = options.engine === 'sql' ? !quotedCsv && scan.validUtf8 : scan.sqlSafe && !quotedCsv;
     const engine = parquet || (wantSql && sqlOk) ? 'sql' : 'js';
     if (duplicate) return { ...duplicateOf(mapping.dataset, scan.contentHash), engine };
+    const batch = { batchId, contentHash: scan.contentHash, source: file };
+    if (quotedCsv && options.engine !== 'js' && scan.sqlSafe) {
+      const quoted = await stageQuotedCsv(session, file, mapping, names, batchId);
+      if (quoted) {
+        try {
+          const result = await commitBronze(session, file, quoted, batch, options);
+          return { ...result, engine: 'sql' };
+        } finally {
+          await rm(quoted.dir, { recursive: true, force: true });
+        }
+      }
+    }
     if (engine === 'js') {
       const r = await writeBronzeBatch(
         session,
@@ -184,12 +200,43 @@ export async function ingestMappedFile(
       return { ...r, engine, ...(await unmappedOf(session, file, mapping, names, r)) };
     }
     if (stagedRows instanceof Error) throw stagedRows;
-    const batch = { batchId, contentHash: scan.contentHash, source: file };
     const result = await commitBronze(session, file, stagedRows, batch, options);
     return { ...result, engine, ...(await unmappedOf(session, file, mapping, names, result)) };
   } finally {
     if (!(stagedRows instanceof Error)) await rm(stagedRows.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A quoted CSV through DuckDB's CSV reader, when that gives exactly what the per-record engine
+ * would: no blanks between a quote and a delimiter (the readers differ there), every row
+ * readable in strict mode, and every record valid (this reader has no raw text or line for the
+ * quarantine). Otherwise undefined, and the per-record engine takes the file.
+ */
+async function stageQuotedCsv(
+  session: LakeSession,
+  file: string,
+  mapping: ColumnMapping,
+  names: readonly string[],
+  batchId: string,
+): Promise<StagedRows | undefined> {
+  const [doubts] = await session.all<{ n: string }>(quotedCsvDoubtsSql(file, mapping));
+  if (Number(doubts?.n ?? 1) > 0) return undefined;
+  let staged: StagedRows;
+  try {
+    staged = await stageRows(
+      session,
+      await bronzeRowsSql(session, file, mapping, names, batchId, false, true),
+      'dt',
+    );
+  } catch {
+    return undefined;
+  }
+  if (staged.files.some((f) => f.partition === null)) {
+    await rm(staged.dir, { recursive: true, force: true });
+    return undefined;
+  }
+  return staged;
 }
 
 /** `{ unmapped }` when records were refused and some required field had no column to come from. */

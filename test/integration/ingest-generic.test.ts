@@ -159,4 +159,68 @@ describe('generic formats: quoted CSV, parquet, mappings; both engines agree', (
       session.close();
     }
   }, 120_000);
+
+  describe("quoted CSV through DuckDB's CSV reader, only where it reads exactly what csv-parse reads", () => {
+    const header = 'post_id,source,created_at,title,body,score,cashtags';
+    const rows = [
+      'p1,reddit,2024-03-04T14:30:00Z,"Commas, inside","and ""quotes"" too",12,AAPL',
+      'p2,reddit,2024-03-04T14:31:00Z,"Line one\nline two",plain body,-3,',
+      'p3,reddit,2024-03-04T14:32:00Z,"","",,MSFT NVDA',
+      'p4,reddit,2024-03-04T14:33:00Z,a quote"inside,"x",0,',
+    ];
+    const write = async (name: string, lines: string[], eol = '\n') => {
+      const file = join(env.dir, name);
+      await writeFile(file, `\uFEFF${[header, ...lines].join(eol)}${eol}`);
+      return file;
+    };
+    const posts = async (session: LakeSession) =>
+      session.all(
+        `SELECT post_id, title, body, score, cashtags FROM bronze.sentiment_posts ORDER BY post_id`,
+      );
+
+    it('every record valid: the SQL engine, and the same rows as csv-parse (CRLF too)', async () => {
+      for (const eol of ['\n', '\r\n']) {
+        const file = await write(`quoted${eol.length}.csv`, rows, eol);
+        const mapping = identityMapping('sentiment_posts', 'csv');
+        const bySql = await run(`quoted-sql-${eol.length}`, file, mapping, 'auto');
+        const byJs = await run(`quoted-js-${eol.length}`, file, mapping, 'js');
+        expect(bySql.result).toMatchObject({ engine: 'sql', read: 4, accepted: 4, quarantined: 0 });
+        expect(byJs.result).toMatchObject({ engine: 'js', read: 4, accepted: 4 });
+        expect(bySql.rows).toEqual(byJs.rows);
+        expect(bySql.rows[1]).toMatchObject({ post_id: 'p2', title: 'Line one\nline two', score: '-3' });
+        expect(bySql.rows[0]).toMatchObject({
+          title: 'Commas, inside',
+          body: 'and "quotes" too',
+          cashtags: ['AAPL'],
+        });
+      }
+    });
+
+    it('a blank between a quote and a delimiter, or a refused record: the per-record engine, with lines', async () => {
+      const mapping = identityMapping('sentiment_posts', 'csv');
+      const spaced = await write('spaced.csv', [...rows, 'p5,reddit,2024-03-04T14:34:00Z, "spaced",x,1,']);
+      const a = await run('spaced', spaced, mapping, 'auto');
+      expect(a.result).toMatchObject({ engine: 'js', accepted: 5 });
+      expect(a.rows.at(-1)).toMatchObject({ post_id: 'p5', title: ' "spaced"' });
+      const refused = await write('refused.csv', [...rows, 'p6,Not A Source,2024-03-04T14:35:00Z,"t",b,1,']);
+      const b = await run('refused', refused, mapping, 'auto');
+      expect(b.result).toMatchObject({ engine: 'js', accepted: 4, quarantined: 1 });
+      expect(b.quarantine).toEqual([{ line: 7, reason: 'source: source must be a lower-case name' }]);
+    });
+
+    async function run(name: string, file: string, mapping: ColumnMapping, engine: 'js' | 'auto') {
+      const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, name) }));
+      try {
+        const result = await ingestMappedFile(session, file, { mapping, engine });
+        const quarantine = await session
+          .all<{ line: number; reason: string }>(
+            'SELECT source_line::INTEGER AS line, reason FROM quarantine.sentiment_posts ORDER BY 1',
+          )
+          .catch(() => []);
+        return { result, rows: (await posts(session)) as Record<string, unknown>[], quarantine };
+      } finally {
+        session.close();
+      }
+    }
+  });
 });
