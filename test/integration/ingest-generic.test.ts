@@ -182,8 +182,8 @@ describe('generic formats: quoted CSV, parquet, mappings; both engines agree', (
       for (const eol of ['\n', '\r\n']) {
         const file = await write(`quoted${eol.length}.csv`, rows, eol);
         const mapping = identityMapping('sentiment_posts', 'csv');
-        const bySql = await run(`quoted-sql-${eol.length}`, file, mapping, 'auto');
-        const byJs = await run(`quoted-js-${eol.length}`, file, mapping, 'js');
+        const bySql = await ingestPosts(`quoted-sql-${eol.length}`, file, mapping, 'auto');
+        const byJs = await ingestPosts(`quoted-js-${eol.length}`, file, mapping, 'js');
         expect(bySql.result).toMatchObject({ engine: 'sql', read: 4, accepted: 4, quarantined: 0 });
         expect(byJs.result).toMatchObject({ engine: 'js', read: 4, accepted: 4 });
         expect(bySql.rows).toEqual(byJs.rows);
@@ -199,16 +199,16 @@ describe('generic formats: quoted CSV, parquet, mappings; both engines agree', (
     it('a blank between a quote and a delimiter, or a refused record: the per-record engine, with lines', async () => {
       const mapping = identityMapping('sentiment_posts', 'csv');
       const spaced = await write('spaced.csv', [...rows, 'p5,reddit,2024-03-04T14:34:00Z, "spaced",x,1,']);
-      const a = await run('spaced', spaced, mapping, 'auto');
+      const a = await ingestPosts('spaced', spaced, mapping, 'auto');
       expect(a.result).toMatchObject({ engine: 'js', accepted: 5 });
       expect(a.rows.at(-1)).toMatchObject({ post_id: 'p5', title: ' "spaced"' });
       const refused = await write('refused.csv', [...rows, 'p6,Not A Source,2024-03-04T14:35:00Z,"t",b,1,']);
-      const b = await run('refused', refused, mapping, 'auto');
+      const b = await ingestPosts('refused', refused, mapping, 'auto');
       expect(b.result).toMatchObject({ engine: 'js', accepted: 4, quarantined: 1 });
       expect(b.quarantine).toEqual([{ line: 7, reason: 'source: source must be a lower-case name' }]);
     });
 
-    async function run(name: string, file: string, mapping: ColumnMapping, engine: 'js' | 'auto') {
+    async function ingestPosts(name: string, file: string, mapping: ColumnMapping, engine: 'js' | 'auto') {
       const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, name) }));
       try {
         const result = await ingestMappedFile(session, file, { mapping, engine });
