@@ -134,7 +134,10 @@ export function buildProgram(): Command {
       'separator of the items of a list cell such as conditions (default: a space)',
     )
     .option('--symbol <symbol>', 'constant symbol for every record (Polygon v3 REST carries none)')
-    .option('--engine <engine>', 'auto (SQL in DuckDB for line-safe files), sql or js (per record with zod)')
+    .option(
+      '--engine <engine>',
+      'auto (SQL in DuckDB: line-safe files, quoted CSVs it reads exactly; per record otherwise), sql, or js (per record with zod)',
+    )
     .action(action(async () => (await import('./commands/ingest.js')).ingestCommand));
 
   simulationOptions(
