@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LakeSession, openLake } from '../../layers/index.js';
 import { identityMapping, ingestMappedFile } from '../../pipelines/index.js';
+import { ENGINE_RUNS, engineOf, inputFor } from '../helpers/engine-runs.js';
 import { tempLake } from '../helpers/temp-lake.js';
 
 const HEADER = 'symbol,event_at,price,size,exchange,trade_id,conditions,tape,source';
@@ -66,26 +67,18 @@ describe('CSV bad-record corpus: SQL and per-record engines agree exactly', () =
   });
   afterAll(async () => env?.cleanup());
 
-  const runs = [
-    { name: 'sql', engine: 'sql', crlf: false },
-    { name: 'js', engine: 'js', crlf: false },
-    { name: 'auto, CRLF line ends', engine: 'auto', crlf: true },
-  ] as const;
-  for (const { name, engine, crlf } of runs) {
+  for (const run of ENGINE_RUNS) {
+    const { name, engine, crlf } = run;
     it(`${name}: reasons, lines and bronze rows`, async () => {
       const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, name) }));
       try {
-        let input = file;
-        if (crlf) {
-          input = join(env.dir, 'corpus-crlf.csv');
-          await writeFile(input, (await readFile(file, 'utf8')).replaceAll('\n', '\r\n'));
-        }
+        const input = await inputFor(file, crlf);
         const r = await ingestMappedFile(session, input, {
           mapping: identityMapping('trades', 'csv'),
           engine,
         });
         expect(r).toMatchObject({
-          engine: engine === 'auto' ? 'sql' : engine,
+          engine: engineOf(run),
           read: BAD.length + GOOD_ROWS.length,
           accepted: GOOD_ROWS.length,
         });

@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LakeSession, openLake } from '../../layers/index.js';
 import { identityMapping, ingestMappedFile } from '../../pipelines/index.js';
+import { ENGINE_RUNS, engineOf, inputFor } from '../helpers/engine-runs.js';
 import { tempLake } from '../helpers/temp-lake.js';
 
 const good = {
@@ -113,26 +114,17 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
   });
   afterAll(async () => env?.cleanup());
 
-  const runs = [
-    { name: 'sql', engine: 'sql', crlf: false },
-    { name: 'js', engine: 'js', crlf: false },
-    // Windows line ends: CRLF ends a line for both readers, so auto keeps the SQL engine.
-    { name: 'auto, CRLF line ends', engine: 'auto', crlf: true },
-  ] as const;
-  for (const { name, engine, crlf } of runs) {
+  for (const run of ENGINE_RUNS) {
+    const { name, engine, crlf } = run;
     it(`${name}: every bad kind quarantined with its reason; counts reconcile`, async () => {
       const session = await LakeSession.open(openLake({ lakeUrl: join(env.dir, name) }));
       try {
-        let input = file;
-        if (crlf) {
-          input = join(env.dir, 'corpus-crlf.jsonl');
-          await writeFile(input, (await readFile(file, 'utf8')).replaceAll('\n', '\r\n'));
-        }
+        const input = await inputFor(file, crlf);
         const r = await ingestMappedFile(session, input, {
           mapping: identityMapping('trades', 'jsonl'),
           engine,
         });
-        expect(r.engine).toBe(engine === 'auto' ? 'sql' : engine);
+        expect(r.engine).toBe(engineOf(run));
         expect(r.read).toBe(CORPUS.length + GOOD_LINES.length);
         expect(r.accepted).toBe(GOOD_LINES.length);
         expect(r.quarantined).toBe(CORPUS.length);
