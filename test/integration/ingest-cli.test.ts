@@ -13,6 +13,8 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
     env = await tempLake();
   });
   afterAll(async () => env?.cleanup());
+  /** `marketlake --lake <this test's lake> ...args` */
+  const inLake = (...args: string[]) => marketlake(['--lake', env.dir, ...args]);
 
   it('polygon REST JSON with --symbol, then a rerun is a duplicate batch', () => {
     const file = join(DATA, 'vendor-wire-fixtures/polygon/v3__trades__AAPL_limit-2.json');
@@ -111,14 +113,12 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
     expect(r.stdout).toContain(`${cut}: FAILED: compressed data is truncated or corrupt`);
     expect(r.stdout).toContain(`${good}: read 2, accepted 2, quarantined 0, duplicate 0`);
     expect(r.stdout).toContain('1 of 2 files failed; the other 1 were ingested');
-    const q = marketlake([
-      '--lake',
-      env.dir,
+    const q = inLake(
       'query',
       "SELECT count(*) AS n FROM bronze.trades WHERE symbol = 'IBM'",
       '--format',
       'csv',
-    ]);
+    );
     expect(q.stdout.trim().split('\n')).toEqual(['n', '2']);
   });
 
@@ -129,9 +129,7 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${file}: read 2, accepted 0, quarantined 2, duplicate 0`);
     expect(r.stdout).toContain('the file has no column for price, size, source (required)');
-    const mapped = marketlake([
-      '--lake',
-      env.dir,
+    const mapped = inLake(
       'ingest',
       'trades',
       file,
@@ -140,7 +138,7 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
       '--force',
       '--map',
       "size=qty,price='1',source='test'",
-    ]);
+    );
     expect(mapped.stdout).toContain('read 2, accepted 2, quarantined 0');
     expect(mapped.stdout).not.toContain('no column for');
   });
