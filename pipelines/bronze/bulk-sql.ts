@@ -48,10 +48,10 @@ export function quarantineRowsSql(
 }
 
 /**
- * The key list of a JSON file's first record (a Parquet file's columns), used as a hint by
- * jsonInputsSql; undefined when it cannot be read. Only speed depends on it.
+ * The key list of a JSON file's first record (a Parquet file's columns): the usual key order
+ * (a hint for jsonInputsSql) and what the file offers a mapping. Undefined when unreadable.
  */
-async function usualKeyOrder(
+export async function firstRecordKeys(
   session: LakeSession,
   file: string,
   mapping: ColumnMapping,
@@ -161,7 +161,7 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
       `typ AS (SELECT source_line, line, ${jsonExtractSql(mapping, `CASE WHEN NOT ${tooLong} THEN line END`)} FROM src WHERE ${notBlank})`,
       `ext AS (SELECT *, CASE WHEN ${tooLong} THEN ${tooLongReason} WHEN ${jsonUnreadableSql(mapping)} OR ${NON_JSON_NUMBER} THEN 'malformed JSON' WHEN NOT ${isObject} THEN '(record): expected a JSON object' END AS parse_error FROM typ)`,
     );
-    const keyOrder = await usualKeyOrder(session, options.file, mapping);
+    const keyOrder = await firstRecordKeys(session, options.file, mapping);
     inputs = jsonInputsSql(mapping, '(CASE WHEN parse_error IS NULL THEN line END)', keyOrder);
   } else if (options.quoted) {
     const names = options.names ?? [];

@@ -17,7 +17,7 @@ import { columnNames, unmappedRequiredFields } from '../sources/map-record.js';
 import { readMapped } from '../sources/mapped-source.js';
 import type { ColumnMapping } from '../sources/mapping.js';
 import { type BronzeBatchResult, writeBronzeBatch } from './bronze-writer.js';
-import { quarantineRowsSql, quotedCsvDoubtsSql, validatedRowsSql } from './bulk-sql.js';
+import { firstRecordKeys, quarantineRowsSql, quotedCsvDoubtsSql, validatedRowsSql } from './bulk-sql.js';
 import { readFirstLine, readHead, scanFile } from './file-scan.js';
 
 export type IngestEngine = 'auto' | 'sql' | 'js';
@@ -33,24 +33,6 @@ export interface IngestFileResult extends BronzeBatchResult {
   engine: 'sql' | 'js';
   /** Required fields the file has no column for (see unmappedRequiredFields): why everything may be refused. */
   unmapped?: string[];
-}
-
-/** Column names (CSV) or the first record's keys (JSON Lines, Parquet columns) a mapping is checked against. */
-async function visibleColumns(
-  session: LakeSession,
-  file: string,
-  mapping: ColumnMapping,
-  names: readonly string[],
-) {
-  if (mapping.layout === 'csv') return names;
-  if (mapping.layout === 'parquet')
-    return (await session.describe(`SELECT * FROM read_parquet(${literal(file)})`)).map((c) => c.name);
-  try {
-    const first: unknown = JSON.parse(await readFirstLine(file));
-    return first !== null && typeof first === 'object' ? Object.keys(first) : [];
-  } catch {
-    return undefined;
-  }
 }
 
 /** Column names of a delimited file: its header (quoted names allowed) or column1..N. */
@@ -119,8 +101,9 @@ async function stageBronze(
  *
  * The SQL engine validates the file and writes its bronze partitions in one DuckDB pass while
  * Node hashes and scans it (both run at once: DuckDB on its threads, the hash on the main
- * thread); if the scan finds the file unsafe for the line reader (invalid UTF-8, CR line ends,
- * quoted CSV fields), auto falls back to the per-record engine and the staged files are dropped.
+ * thread). A CSV with quotes goes through DuckDB's CSV reader instead (stageQuotedCsv). If the
+ * scan finds the file unsafe for the SQL readers (invalid UTF-8, a lone CR), or a quoted CSV
+ * cannot be read exactly, auto falls back to the per-record engine and staged files are dropped.
  */
 export async function ingestMappedFile(
   session: LakeSession,
@@ -248,7 +231,8 @@ async function unmappedOf(
   result: BronzeBatchResult,
 ): Promise<{ unmapped?: string[] }> {
   if (result.quarantined === 0) return {};
-  const columns = await visibleColumns(session, file, mapping, names);
+  // Column names (CSV), or the first record's keys (JSON Lines) or columns (Parquet).
+  const columns = mapping.layout === 'csv' ? names : await firstRecordKeys(session, file, mapping);
   const unmapped = columns ? unmappedRequiredFields(mapping, columns) : [];
   return unmapped.length ? { unmapped } : {};
 }
