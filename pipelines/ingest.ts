@@ -100,6 +100,13 @@ export async function assertInputFile(file: string): Promise<void> {
     );
   }
   if (!info.isFile()) throw new InputError(`${file}: not a regular file`);
+  const packed = /\.(zst|zstd|bz2|xz|lz4|br|zip|7z|tar)$/i.exec(file);
+  if (packed) {
+    // Read as text these would be refused byte by byte: say so once instead.
+    throw new InputError(
+      `${file}: .${packed[1]} files are not read; decompress it first (gzip .gz is read directly)`,
+    );
+  }
 }
 
 /** A whole-file read failure (corrupt or truncated gzip, I/O) as an InputError naming the file. */

@@ -103,6 +103,11 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
     expect(missing.stderr).toContain('nope.jsonl: no such file');
     expect(missing.stderr).toContain(`${env.dir}: not a regular file`);
     expect(missing.stdout).toBe('');
+    const zipped = join(env.dir, 'trades.jsonl.zst');
+    await writeFile(zipped, 'not read');
+    const packed = inLake('ingest', 'trades', zipped, '--format', 'jsonl');
+    expect(packed.code).toBe(2);
+    expect(packed.stderr).toContain('.zst files are not read; decompress it first');
 
     // A gzip cut in the middle: readable header, truncated stream.
     const whole = gzipSync(Buffer.from(Array.from({ length: 2000 }, (_, i) => trade(i + 1)).join('\n')));
