@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DATASETS, type DatasetName, validateRecord } from '../../contracts/index.js';
+import { DATASETS, type DatasetName, type Validation, validateRecord } from '../../contracts/index.js';
 import {
   bronzeColumns,
   type ColumnDef,
@@ -65,23 +65,24 @@ export async function writeBronzeBatch(
       read += 1;
       // The content hash of records without a file behind them (a file's batch is its bytes' hash).
       if (options.contentHash === undefined) {
-        hash.update(record.raw ?? safeStringify(record.value));
+        hash.update(rawText(record));
         hash.update('\n');
       }
-      if (record.error !== undefined) {
-        const raw = record.raw ?? safeStringify(record.value);
-        await bad.write(
-          quarantineLine(raw, record.error, contract.contractVersion, options.source, record.line),
-        );
-        continue;
-      }
-      const checked = validateRecord(dataset, record.value);
+      // A record its source could not parse is refused with the source's reason.
+      const checked: Validation =
+        record.error === undefined
+          ? validateRecord(dataset, record.value)
+          : { ok: false, reason: record.error };
       if (checked.ok) await good.write(JSON.stringify(checked.row));
       else {
-        const raw = record.raw ?? safeStringify(record.value);
-        await bad.write(
-          quarantineLine(raw, checked.reason, contract.contractVersion, options.source, record.line),
+        const line = quarantineLine(
+          rawText(record),
+          checked.reason,
+          contract.contractVersion,
+          options.source,
+          record.line,
         );
+        await bad.write(line);
       }
     }
     await good.close();
@@ -135,6 +136,11 @@ export async function writeBronzeBatch(
 
 function quarantineLine(raw: string, reason: string, version: string, source: string, line: number): string {
   return JSON.stringify({ raw, reason, contract_version: version, source_file: source, source_line: line });
+}
+
+/** A record's text as read, or its value as JSON (records that never were text). */
+function rawText(record: SourceRecord): string {
+  return record.raw ?? safeStringify(record.value);
 }
 
 function safeStringify(value: unknown): string {

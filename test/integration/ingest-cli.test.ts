@@ -18,30 +18,18 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
 
   it('polygon REST JSON with --symbol, then a rerun is a duplicate batch', () => {
     const file = join(DATA, 'vendor-wire-fixtures/polygon/v3__trades__AAPL_limit-2.json');
-    const args = [
-      '--lake',
-      env.dir,
-      'ingest',
-      'trades',
-      file,
-      '--format',
-      'polygon-trades',
-      '--symbol',
-      'AAPL',
-    ];
-    const first = marketlake(args);
+    const args = ['ingest', 'trades', file, '--format', 'polygon-trades', '--symbol', 'AAPL'];
+    const first = inLake(...args);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout.trim()).toBe(`${file}: read 2, accepted 2, quarantined 0, duplicate 0`);
-    const again = marketlake(args);
+    const again = inLake(...args);
     expect(again.stdout).toContain('read 0, accepted 0, quarantined 0, duplicate 1');
   });
 
   it('headlines CSV with a constant time from --map; the query sees the posts', () => {
     const file = join(DATA, 'social-sentiment/surge-ai/sentiment.csv');
-    const r = marketlake([
-      '--lake',
-      env.dir,
+    const r = inLake(
       'ingest',
       'sentiment_posts',
       file,
@@ -49,35 +37,23 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
       'headlines',
       '--map',
       "created_at='2022-05-16T00:00:00Z'",
-    ]);
+    );
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(`${file}: read 500, accepted 500, quarantined 0, duplicate 0`);
     // 91 rows tagged $TSLA plus 7 that mention $TSLA in the text (counted independently with Python's csv module).
-    const q = marketlake([
-      '--lake',
-      env.dir,
+    const q = inLake(
       'query',
       "SELECT count(*) AS n FROM bronze.sentiment_posts WHERE list_contains(cashtags, 'TSLA')",
       '--format',
       'csv',
-    ]);
+    );
     expect(q.code).toBe(0);
     expect(q.stdout.trim().split('\n')).toEqual(['n', '98']);
   });
 
   it('a vendor format refuses a column --map (constants only)', () => {
     const file = join(DATA, 'vendor-wire-fixtures/polygon/v3__trades__AAPL_limit-2.json');
-    const r = marketlake([
-      '--lake',
-      env.dir,
-      'ingest',
-      'trades',
-      file,
-      '--format',
-      'polygon-trades',
-      '--map',
-      'price=p',
-    ]);
+    const r = inLake('ingest', 'trades', file, '--format', 'polygon-trades', '--map', 'price=p');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("vendor formats take constants only (field='value')");
   });
@@ -87,9 +63,7 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
     const trade = (price: number) =>
       JSON.stringify({ symbol: 'IBM', event_at: '2024-03-04T14:30:00Z', price, size: 1, source: 'test' });
     await writeFile(good, `${trade(1)}\n${trade(2)}\n`);
-    const missing = marketlake([
-      '--lake',
-      env.dir,
+    const missing = inLake(
       'ingest',
       'trades',
       good,
@@ -97,7 +71,7 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
       env.dir,
       '--format',
       'jsonl',
-    ]);
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nothing ingested:');
     expect(missing.stderr).toContain('nope.jsonl: no such file');
@@ -113,7 +87,7 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
     const whole = gzipSync(Buffer.from(Array.from({ length: 2000 }, (_, i) => trade(i + 1)).join('\n')));
     const cut = join(env.dir, 'cut.jsonl.gz');
     await writeFile(cut, whole.subarray(0, Math.floor(whole.length / 2)));
-    const r = marketlake(['--lake', env.dir, 'ingest', 'trades', cut, good, '--format', 'jsonl']);
+    const r = inLake('ingest', 'trades', cut, good, '--format', 'jsonl');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${cut}: FAILED: compressed data is truncated or corrupt`);
     expect(r.stdout).toContain(`${good}: read 2, accepted 2, quarantined 0, duplicate 0`);
@@ -130,7 +104,7 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
   it('a CSV without a column for required fields: every row quarantined, and the command says which fields to map', async () => {
     const file = join(env.dir, 'no-price.csv');
     await writeFile(file, 'symbol,event_at,qty\nAAPL,2024-03-04T14:30:00Z,5\nMSFT,2024-03-04T14:30:01Z,7\n');
-    const r = marketlake(['--lake', env.dir, 'ingest', 'trades', file, '--format', 'csv']);
+    const r = inLake('ingest', 'trades', file, '--format', 'csv');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${file}: read 2, accepted 0, quarantined 2, duplicate 0`);
     expect(r.stdout).toContain('the file has no column for price, size, source (required)');
