@@ -75,10 +75,18 @@ function nullOrRequired(nullable: boolean): string {
   return nullable ? 'NULL' : q(MESSAGES.required);
 }
 
+/**
+ * Character-count tests with a byte-count test first: strlen() is O(1), length() decodes the
+ * text, and a character takes 1 to 4 bytes, so the byte count alone settles most values.
+ */
+const shorterThan = (s: string, n: number) =>
+  n === 1 ? `strlen(${s}) = 0` : `(strlen(${s}) < ${4 * n} AND length(${s}) < ${n})`;
+const longerThan = (s: string, n: number) => `(strlen(${s}) > ${n} AND length(${s}) > ${n})`;
+
 function textChecks(rule: Extract<FieldRule, { kind: 'text' }>, s: string): string {
   const parts: string[] = [];
-  if (rule.min > 0) parts.push(`WHEN length(${s}) < ${rule.min} THEN ${q(MESSAGES.minLength(rule.min))}`);
-  parts.push(`WHEN length(${s}) > ${rule.max} THEN ${q(MESSAGES.maxLength(rule.max))}`);
+  if (rule.min > 0) parts.push(`WHEN ${shorterThan(s, rule.min)} THEN ${q(MESSAGES.minLength(rule.min))}`);
+  parts.push(`WHEN ${longerThan(s, rule.max)} THEN ${q(MESSAGES.maxLength(rule.max))}`);
   if (rule.pattern)
     parts.push(`WHEN NOT ${patternMatchSql(s, rule.pattern.source)} THEN ${q(rule.pattern.message)}`);
   return parts.join(' ');
@@ -92,17 +100,21 @@ const safeInteger = (x: Inputs) =>
 
 function listReason(rule: Extract<FieldRule, { kind: 'list' }>, x: Inputs): string {
   const typeBad = `coalesce(list_position(list_transform(${x.lt}, lambda y: y <> 'VARCHAR'), true), 0)`;
-  const conds = [`length(y) > ${rule.itemMax}`];
+  const conds = [longerThan('y', rule.itemMax)];
   if (rule.itemPattern) conds.push(`NOT ${patternMatchSql('y', rule.itemPattern.source)}`);
   const textBad = `coalesce(list_position(list_transform(${x.li}, lambda y: ${conds.join(' OR ')}), true), 0)`;
   const i = `(CASE WHEN ${typeBad} = 0 THEN ${textBad} WHEN ${textBad} = 0 THEN ${typeBad} ELSE least(${typeBad}, ${textBad}) END)`;
   const idx = `CAST(${i} - 1 AS VARCHAR)`;
   const itemReason = [
     `WHEN coalesce(${x.lt}[${i}], 'VARCHAR') <> 'VARCHAR' THEN 'item ' || ${idx} || ': ${MESSAGES.text}'`,
-    `WHEN length(${x.li}[${i}]) > ${rule.itemMax} THEN 'item ' || ${idx} || ': ${MESSAGES.maxLength(rule.itemMax)}'`,
+    `WHEN ${longerThan(`${x.li}[${i}]`, rule.itemMax)} THEN 'item ' || ${idx} || ': ${MESSAGES.maxLength(rule.itemMax)}'`,
     ...(rule.itemPattern ? [`ELSE 'item ' || ${idx} || ': ' || ${q(rule.itemPattern.message)}`] : []),
   ].join(' ');
-  return `CASE WHEN ${x.t} IS NULL THEN NULL WHEN ${x.t} <> 'ARRAY' THEN ${q(MESSAGES.list)} WHEN len(${x.li}) > ${rule.maxItems} THEN ${q(MESSAGES.maxItems(rule.maxItems))} WHEN ${i} > 0 THEN (CASE ${itemReason} END) END`;
+  // Items all text (lt NULL) whose bytes together fit one item: no item can be too long.
+  const fits = rule.itemPattern
+    ? ''
+    : `WHEN ${x.lt} IS NULL AND strlen(array_to_string(${x.li}, '')) <= ${rule.itemMax} THEN NULL `;
+  return `CASE WHEN ${x.t} IS NULL THEN NULL WHEN ${x.t} <> 'ARRAY' THEN ${q(MESSAGES.list)} WHEN len(${x.li}) > ${rule.maxItems} THEN ${q(MESSAGES.maxItems(rule.maxItems))} ${fits}WHEN ${i} > 0 THEN (CASE ${itemReason} END) END`;
 }
 
 /**
@@ -192,13 +204,23 @@ export function contractSql(dataset: DatasetName): ContractSql {
   }
   const extra = ident(inputColumn.extra);
   reasons.push(
-    `CASE WHEN length(${extra}) > ${EXTRA_MAX_CHARS} THEN ${q(`${EXTRA_COLUMN}: ${MESSAGES.maxLength(EXTRA_MAX_CHARS)}`)} END`,
+    `CASE WHEN ${longerThan(extra, EXTRA_MAX_CHARS)} THEN ${q(`${EXTRA_COLUMN}: ${MESSAGES.maxLength(EXTRA_MAX_CHARS)}`)} END`,
   );
   values.push(`${extra} AS ${ident(EXTRA_COLUMN)}`);
+  // The same verdict as the reasons, as one test: a comparison with NULL gives no reason.
+  const valid = [
+    allFieldsOk,
+    ...contract.recordRules.map(
+      (r) =>
+        `coalesce(${r.all.map(([a, op, b]) => `${ident(`v_${a}`)} ${op} ${ident(`v_${b}`)}`).join(' AND ')}, true)`,
+    ),
+    `NOT coalesce(${longerThan(extra, EXTRA_MAX_CHARS)}, false)`,
+  ];
   return {
     typedSelect: typed.join(',\n  '),
     checkSelect: checks.join(',\n  '),
-    reasonExpr: `nullif(concat_ws('; ', ${reasons.join(', ')}), '')`,
+    // Most records are valid: the reason text is built only for the others.
+    reasonExpr: `CASE WHEN ${valid.join(' AND ')} THEN NULL ELSE nullif(concat_ws('; ', ${reasons.join(', ')}), '') END`,
     valueSelect: values.join(', '),
   };
 }

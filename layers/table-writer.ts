@@ -52,6 +52,27 @@ export interface StagedRows {
 /** DuckDB's folder name for a NULL partition value. */
 const NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
 
+interface ColumnStats {
+  key: string;
+  value: Array<{ key: string; value: string | null }>;
+}
+
+/** Min, max and null count of `column` in a COPY's RETURN_STATS row. */
+function statsOf(row: CopyStat & { column_statistics?: ColumnStats[] }, column: string) {
+  const entry = row.column_statistics?.find((c) => c.key === ident(column) || c.key === column);
+  const get = (k: string) => entry?.value.find((v) => v.key === k)?.value ?? null;
+  return { min: get('min'), max: get('max'), nulls: Number(get('null_count') ?? Number.NaN) };
+}
+
+export interface StageOptions {
+  /**
+   * Expect one partition (an input file of one day): write one file without DuckDB's
+   * partitioning sink, which costs about a third of a plain write, and split it by partition
+   * afterwards only when its statistics show more than one value (or NULLs).
+   */
+  onePartition?: boolean;
+}
+
 /**
  * Run `sql` and write its rows as zstd Parquet into a new staging folder (partition folders
  * when `partitionColumn` is set). Nothing is visible to readers; the caller commits the files
@@ -61,6 +82,7 @@ export async function stageRows(
   session: LakeSession,
   sql: string,
   partitionColumn: string | null,
+  options: StageOptions = {},
 ): Promise<StagedRows> {
   const columns = await session.describe(sql);
   const column = partitionColumn === null ? null : assertName('column', partitionColumn);
@@ -69,26 +91,52 @@ export async function stageRows(
   }
   const dir = await session.lake.store.createStagingDir();
   try {
-    const target = column ? dir : `${dir}/part_${randomUUID()}.parquet`;
-    const partitionOptions = column
-      ? `, PARTITION_BY (${ident(column)}), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part_{uuid}'`
-      : '';
-    // describe() above already staged the views `sql` reads.
-    const reader = await session.connection.runAndReadAll(
-      `COPY (${sql}) TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd${partitionOptions}, RETURN_STATS true)`,
-    );
-    const files = (reader.getRowObjectsJson() as unknown as CopyStat[])
-      .map((stat) => ({
-        path: stat.filename,
-        partition: column ? partitionValueOf(stat.filename, column) : null,
-        rows: Number(stat.count),
-      }))
-      .filter((f) => f.rows > 0);
-    return { dir, columns, partitionColumn: column, files };
+    const copy = async (source: string, partitioned: boolean) => {
+      const target = partitioned ? dir : `${dir}/part_${randomUUID()}.parquet`;
+      const partitionOptions = partitioned
+        ? `, PARTITION_BY (${ident(column as string)}), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part_{uuid}'`
+        : '';
+      // describe() above already staged the views `sql` reads.
+      const reader = await session.connection.runAndReadAll(
+        `COPY (${source}) TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd${partitionOptions}, RETURN_STATS true)`,
+      );
+      return reader.getRowObjectsJson() as unknown as Array<CopyStat & { column_statistics?: ColumnStats[] }>;
+    };
+    if (column && options.onePartition) {
+      const [stat] = await copy(sql, false);
+      if (!stat) throw new CommitError('COPY returned no file');
+      const rows = Number(stat.count);
+      const { min, max, nulls } = statsOf(stat, column);
+      if (rows === 0) return { dir, columns, partitionColumn: column, files: [] };
+      if (min !== null && min === max && nulls === 0) {
+        return {
+          dir,
+          columns,
+          partitionColumn: column,
+          files: [{ path: stat.filename, partition: min, rows }],
+        };
+      }
+      // More than one partition after all: split the file (a fraction of the first pass).
+      const stats = await copy(`SELECT * FROM read_parquet(${literal(stat.filename)})`, true);
+      await rm(stat.filename, { force: true });
+      return { dir, columns, partitionColumn: column, files: filesOf(stats, column) };
+    }
+    const stats = await copy(sql, column !== null);
+    return { dir, columns, partitionColumn: column, files: filesOf(stats, column) };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+function filesOf(stats: CopyStat[], column: string | null): StagedFile[] {
+  return stats
+    .map((stat) => ({
+      path: stat.filename,
+      partition: column ? partitionValueOf(stat.filename, column) : null,
+      rows: Number(stat.count),
+    }))
+    .filter((f) => f.rows > 0);
 }
 
 /**

@@ -15,6 +15,39 @@ export interface FileScan {
   hasQuotes: boolean;
   /** First line (header of a delimited file), without BOM and line end. */
   firstLine: string;
+  /** Bytes of the longest line (without its line end). */
+  longestLine: number;
+  /**
+   * JSON scans only: a comma before a closing bracket (`,}` `, ]`), maybe inside a string.
+   * DuckDB's parser takes trailing commas, JSON.parse does not: such a file needs the line
+   * reader, which tells the two apart per line.
+   */
+  trailingComma: boolean;
+}
+
+/** Does a comma, then only blanks, come before some `}` or `]` in `chunk`? (Checked from each bracket backwards: brackets are rarer than commas.) */
+function hasTrailingComma(chunk: Buffer): boolean {
+  for (const close of [0x7d, 0x5d]) {
+    for (let i = chunk.indexOf(close); i !== -1; i = chunk.indexOf(close, i + 1)) {
+      let j = i - 1;
+      while (j >= 0 && (chunk[j] === 0x20 || chunk[j] === 0x09 || chunk[j] === 0x0d || chunk[j] === 0x0a))
+        j--;
+      if (j >= 0 && chunk[j] === 0x2c) return true;
+    }
+  }
+  return false;
+}
+
+/** Longest line of `chunk`, which ends at a line end (or the file's end); `open` is the length carried in. */
+function longestLineOf(chunk: Buffer, open: number): number {
+  let longest = 0;
+  let start = 0;
+  for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) {
+    const end = i > start && chunk[i - 1] === 0x0d ? i - 1 : i;
+    longest = Math.max(longest, end - start + (start === 0 ? open : 0));
+    start = i + 1;
+  }
+  return Math.max(longest, chunk.length - start + (start === 0 ? open : 0));
 }
 
 /** A CR not followed by LF inside `chunk` (a CR in last place is judged with the next chunk). */
@@ -67,7 +100,7 @@ export async function readFirstLine(path: string): Promise<string> {
  * will see exactly the lines the per-record reader sees. UTF-8 is checked per chunk up to its
  * last newline, so a character split across chunks is never misjudged.
  */
-export async function scanFile(path: string): Promise<FileScan> {
+export async function scanFile(path: string, options: { json?: boolean } = {}): Promise<FileScan> {
   const hash = createHash('sha256');
   let bytes = 0;
   let sqlSafe = true;
@@ -76,6 +109,8 @@ export async function scanFile(path: string): Promise<FileScan> {
   let hasQuotes = false;
   let head = '';
   let carry: Buffer = Buffer.alloc(0);
+  let longestLine = 0;
+  let trailingComma = false;
   for await (const chunk of openBytes(path)) {
     hash.update(chunk);
     bytes += chunk.length;
@@ -89,15 +124,23 @@ export async function scanFile(path: string): Promise<FileScan> {
     pendingCr = chunk.at(-1) === 0x0d;
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const cut = buf.lastIndexOf(0x0a) + 1;
-    if (!isUtf8(buf.subarray(0, cut))) validUtf8 = false;
+    const lines = buf.subarray(0, cut);
+    if (!isUtf8(lines)) validUtf8 = false;
+    if (cut > 0) longestLine = Math.max(longestLine, longestLineOf(lines.subarray(0, cut - 1), 0));
+    if (options.json && !trailingComma && hasTrailingComma(lines)) trailingComma = true;
     carry = Buffer.from(buf.subarray(cut));
     // A line this long: stop checking (the SQL reader could not take it anyway).
     if (carry.length > 64 << 20) {
       sqlSafe = false;
+      longestLine = Math.max(longestLine, carry.length);
       carry = Buffer.alloc(0);
     }
   }
   if (validUtf8 && carry.length && !isUtf8(carry)) validUtf8 = false;
+  if (carry.length) {
+    longestLine = Math.max(longestLine, longestLineOf(carry, 0));
+    if (options.json && hasTrailingComma(carry)) trailingComma = true;
+  }
   if (pendingCr) sqlSafe = false;
   if (!validUtf8) sqlSafe = false;
   return {
@@ -107,5 +150,7 @@ export async function scanFile(path: string): Promise<FileScan> {
     validUtf8,
     hasQuotes,
     firstLine: firstLineOf(head),
+    longestLine,
+    trailingComma,
   };
 }

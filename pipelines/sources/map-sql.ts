@@ -53,10 +53,14 @@ function select(field: string, x: FieldExprs, kind: string | undefined): string[
 
 const ABSENT: FieldExprs = { t: 'NULL::VARCHAR', s: 'NULL::VARCHAR' };
 
-/** A text cell `t` (VARCHAR; NULL or '' when absent) → the field's inputs, as convertCell sees it. */
-export function cellExprs(m: ColumnMapping, field: string, t: string): FieldExprs {
+/**
+ * A text cell `t` (VARCHAR; NULL or '' when absent) → the field's inputs, as convertCell sees
+ * it. `t` should be a column or a constant (it is read several times); `blankIsNull` says it
+ * is already NULL for an empty cell.
+ */
+export function cellExprs(m: ColumnMapping, field: string, t: string, blankIsNull = false): FieldExprs {
   const rule = fieldRule(m.dataset, field);
-  const c = `nullif(${t}, '')`;
+  const c = blankIsNull ? t : `nullif(${t}, '')`;
   const present = (type: string) => `CASE WHEN ${c} IS NULL THEN NULL ELSE ${type} END`;
   switch (rule?.kind) {
     case 'number': {
@@ -82,10 +86,17 @@ export function cellExprs(m: ColumnMapping, field: string, t: string): FieldExpr
 }
 
 /**
- * Select list producing the contract's input columns and `in_extra` from a row of text cells
- * `cells` (VARCHAR[], 1-based) named `names`: the SQL twin of mapCells. No JSON is involved.
+ * Select lists (applied one after another, see recordInputStages) producing the contract's
+ * input columns and `in_extra` from the text cells of a delimited row, `cell(i)` being the
+ * SQL of 0-based cell i of a row whose columns are named `names`: the SQL twin of mapCells.
+ * No JSON is involved. Each used cell is read once, into `c_<field>` (NULL when empty).
  */
-export function delimitedInputsSql(m: ColumnMapping, names: readonly string[], cells: string): string {
+export function delimitedInputStages(
+  m: ColumnMapping,
+  names: readonly string[],
+  cell: (i: number) => string,
+): string[] {
+  const cells: string[] = [];
   const out: string[] = [];
   const used = new Set<number>();
   const fields = new Set(contractFields(m.dataset));
@@ -97,7 +108,9 @@ export function delimitedInputsSql(m: ColumnMapping, names: readonly string[], c
       const i = columnIndex(m, field, names);
       if (i !== undefined) {
         used.add(i);
-        x = cellExprs(m, field, `${cells}[${i + 1}]`);
+        const c = ident(`c_${field}`);
+        cells.push(`nullif(${cell(i)}, '') AS ${c}`);
+        x = cellExprs(m, field, c, true);
       }
     }
     out.push(...select(field, x, fieldRule(m.dataset, field)?.kind));
@@ -105,11 +118,11 @@ export function delimitedInputsSql(m: ColumnMapping, names: readonly string[], c
   const extras = names
     .map((name, i) => ({ name, i }))
     .filter(({ name, i }) => !used.has(i) && !fields.has(name))
-    .map(({ name, i }) => `${literal(name)}, ${cells}[${i + 1}]`);
+    .map(({ name, i }) => `${literal(name)}, ${cell(i)}`);
   out.push(
     `${extras.length ? `json_object(${extras.join(', ')})::VARCHAR` : 'NULL::VARCHAR'} AS ${inputColumn.extra}`,
   );
-  return out.join(',\n  ');
+  return [cells, out].filter((list) => list.length > 0).map((list) => list.join(',\n  '));
 }
 
 /** JSON path of a top-level key. */
@@ -151,12 +164,26 @@ export function jsonUnreadableSql(m: ColumnMapping): string {
   return structSafe(mappedKeys(m)) ? 'jv IS NULL' : 'jt IS NULL';
 }
 
-/** Type name and text of a raw JSON value `v` (struct path): first byte decides the type. */
-function rawValue(v: string): { t: string; s: string } {
-  const x = `${v}::VARCHAR`;
+/** Names of the intermediate columns of one field's JSON value (see recordInputStages). */
+const col = {
+  json: (f: string) => ident(`x_${f}`),
+  first: (f: string) => ident(`a_${f}`),
+  type: (f: string) => ident(`tr_${f}`),
+  text: (f: string) => ident(`sr_${f}`),
+  plain: (f: string) => ident(`p_${f}`),
+};
+
+/**
+ * Type name and text of a field's JSON value from its columns `x_` (the value as JSON text,
+ * SQL NULL when absent or null) and `a_` (its first byte): the first byte decides the type;
+ * a string's text is its decoded value (one small parse: cheaper than slicing off the quotes).
+ */
+function jsonTypeAndText(field: string, nullType: string): { t: string; s: string } {
+  const x = col.json(field);
+  const a = col.first(field);
   return {
-    t: `CASE WHEN ${v} IS NULL THEN NULL ELSE CASE ascii(${x}) WHEN 34 THEN 'VARCHAR' WHEN 91 THEN 'ARRAY' WHEN 123 THEN 'OBJECT' WHEN 116 THEN 'BOOLEAN' WHEN 102 THEN 'BOOLEAN' WHEN 110 THEN 'NULL' ELSE 'DOUBLE' END END`,
-    s: `CASE WHEN ascii(${x}) <> 34 THEN ${x} WHEN contains(${x}, '\\') THEN json_extract_string(${x}, '$') ELSE substr(${x}, 2, length(${x}) - 2) END`,
+    t: `CASE WHEN ${x} IS NULL THEN ${nullType} WHEN ${a} = 34 THEN 'VARCHAR' WHEN ${a} = 91 THEN 'ARRAY' WHEN ${a} = 123 THEN 'OBJECT' WHEN ${a} = 116 OR ${a} = 102 THEN 'BOOLEAN' WHEN ${a} = 110 THEN 'NULL' ELSE 'DOUBLE' END`,
+    s: `CASE WHEN ${a} <> 34 THEN ${x} ELSE from_json(${x}, '"VARCHAR"') END`,
   };
 }
 
@@ -165,57 +192,143 @@ export function knownJsonKeys(m: ColumnMapping): string[] {
   return [...new Set([...mappedKeys(m), ...contractFields(m.dataset)])];
 }
 
+/** Contract field names a JSON record may hold that the mapping reads from no key (known, ignored). */
+export function unmappedJsonKeys(m: ColumnMapping): string[] {
+  const mapped = new Set(mappedKeys(m));
+  return contractFields(m.dataset).filter((k) => !mapped.has(k));
+}
+
 /**
- * Select list producing the contract's input columns and `in_extra` from jsonExtractSql's
- * columns and the object `line`: the SQL twin of mapObject.
- * `keyOrder`, when given, is the usual key list of the file's lines, all known: a line whose
- * keys are exactly that list has no unknown field, which skips the per-key filter (a lambda
- * over every key, the costliest part of the extraction).
+ * How the input columns read a JSON record: each key's value, either as JSON (`v`: SQL NULL
+ * when absent or null) or, when the parse gives them, as type name and text (`t`, `s`);
+ * whether a key is there at all (a list tells JSON null from absent), the record's key list,
+ * and a key's value as JSON text for `extra` (inside a lambda over the keys).
  */
-export function jsonInputsSql(m: ColumnMapping, line: string, keyOrder?: readonly string[]): string {
-  const keys = `json_keys(${line})`;
-  const fields = contractFields(m.dataset);
+interface JsonRecord {
+  value(key: string): { v: string } | { t: string; s: string };
+  /** SQL: the JSON type of a key whose `v` is SQL NULL (NULL when absent, 'NULL' for JSON null). */
+  nullType(key: string): string;
+  keys: string;
+  /** SQL: the JSON text of key `k` (a lambda parameter). */
+  text(k: string): string;
+  /** SQL true when the keys are exactly the usual list (default: compare `keys` with it). */
+  usual?: string;
+}
+
+/** A line parsed by jsonExtractSql (`jv` struct, or `jt`/`js` lists when keys collide in case). */
+function lineRecord(m: ColumnMapping, line: string): JsonRecord {
   const mapped = mappedKeys(m);
   const struct = structSafe(mapped);
+  return {
+    value: (key) => {
+      const k = mapped.indexOf(key) + 1;
+      return struct ? { v: `jv[${literal(key)}]` } : { t: `jt[${k + 1}]`, s: `js[${k}]` };
+    },
+    nullType: (key) => `json_type(${line}, ${literal(keyPath(key))})`,
+    keys: `json_keys(${line})`,
+    text: (k) => `json_extract(${line}, '$."' || replace(${k}, '"', '\\"') || '"')::VARCHAR`,
+  };
+}
+
+/**
+ * A record read by DuckDB's JSON reader as `MAP(VARCHAR, JSON)` (see validatedRowsSql's
+ * documents): its values are the same JSON texts from_json gives, its keys case-sensitive.
+ * A record whose keys are the file's usual list (`usual`, computed once per row with `vals`,
+ * the map's values) is read by position; a lookup by key costs several times more.
+ */
+function mapRecord(map: string, keyOrder: readonly string[] | undefined): JsonRecord {
+  return {
+    value: (key) => {
+      const i = keyOrder?.indexOf(key) ?? -1;
+      return {
+        v:
+          i >= 0
+            ? `CASE WHEN usual THEN vals[${i + 1}] ELSE ${map}[${literal(key)}] END`
+            : `${map}[${literal(key)}]`,
+      };
+    },
+    nullType: (key) => `CASE WHEN map_contains(${map}, ${literal(key)}) THEN 'NULL' END`,
+    keys: `map_keys(${map})`,
+    text: (k) => `coalesce(${map}[${k}]::VARCHAR, 'null')`,
+    usual: 'usual',
+  };
+}
+
+/** The columns mapRecord reads besides the map: `usual` (keys are exactly `keyOrder`) and `vals`. */
+export function mapRecordColumns(map: string, keyOrder: readonly string[] | undefined): string {
+  const usual = keyOrder?.length
+    ? `map_keys(${map}) = [${keyOrder.map(literal).join(', ')}]::VARCHAR[]`
+    : 'false';
+  return `${usual} AS usual, map_values(${map}) AS vals`;
+}
+
+/**
+ * Select lists producing the contract's input columns and `in_extra` from a JSON record, the
+ * SQL twin of mapObject, each applied to the previous one's rows (`SELECT *, list FROM ...`):
+ * every intermediate value is a column computed once, since DuckDB evaluates an expression
+ * again at each place a CASE repeats it. `keyOrder`, when given, is the usual key list of the
+ * file's records, all known: a record whose keys are exactly that list has no unknown field,
+ * which skips the per-key filter (a lambda over every key, the costliest part of the extraction).
+ */
+function recordInputStages(m: ColumnMapping, r: JsonRecord, keyOrder?: readonly string[]): string[] {
+  const json: string[] = [];
+  const first: string[] = [];
+  const raw: string[] = [];
+  const plain: string[] = [];
   const out: string[] = [];
-  for (const field of fields) {
+  for (const field of contractFields(m.dataset)) {
     const src = m.fields[field];
+    const kind = fieldRule(m.dataset, field)?.kind;
     let x = ABSENT;
     if (src && 'constant' in src) x = cellExprs(m, field, literal(src.constant));
     else if (src && 'column' in src) {
-      const k = mapped.indexOf(src.column) + 1;
-      let raw = struct ? rawValue(`jv[${literal(src.column)}]`) : { t: `jt[${k + 1}]`, s: `js[${k}]` };
-      if (struct && fieldRule(m.dataset, field)?.kind === 'list') {
-        // from_json gives SQL NULL for both an absent key and JSON null; a list tells them apart.
-        const v = `jv[${literal(src.column)}]`;
-        raw = {
-          ...raw,
-          t: `CASE WHEN ${v} IS NULL THEN json_type(${line}, ${literal(keyPath(src.column))}) ELSE ${raw.t} END`,
-        };
-      }
-      x = jsonValueExprs(m, field, raw.t, raw.s);
+      const value = r.value(src.column);
+      let ts: { t: string; s: string };
+      if ('v' in value) {
+        json.push(`${value.v}::VARCHAR AS ${col.json(field)}`);
+        first.push(`ascii(${col.json(field)}) AS ${col.first(field)}`);
+        // A list tells JSON null ('expected a list') from an absent key (the empty list).
+        ts = jsonTypeAndText(field, kind === 'list' ? r.nullType(src.column) : 'NULL');
+      } else ts = value;
+      raw.push(`${ts.t} AS ${col.type(field)}`, `${ts.s} AS ${col.text(field)}`);
+      if (kind === 'list') plain.push(`${plainListSql(col.text(field))} AS ${col.plain(field)}`);
+      x = jsonValueExprs(m, field, col.type(field), col.text(field), col.plain(field));
     }
-    out.push(...select(field, x, fieldRule(m.dataset, field)?.kind));
+    out.push(...select(field, x, kind));
   }
   const known = knownJsonKeys(m);
-  const unknown = `list_filter(${keys}, lambda k: k NOT IN (${known.map(literal).join(', ')}))`;
-  const pair = `lambda k: to_json(k)::VARCHAR || ':' || json_extract(${line}, '$."' || replace(k, '"', '\\"') || '"')::VARCHAR`;
+  const unknown = `list_filter(${r.keys}, lambda k: k NOT IN (${known.map(literal).join(', ')}))`;
+  const pair = `lambda k: to_json(k)::VARCHAR || ':' || ${r.text('k')}`;
   const extra = `CASE WHEN len(${unknown}) > 0 THEN '{' || array_to_string(list_transform(${unknown}, ${pair}), ',') || '}' END`;
   const usual =
     keyOrder && keyOrder.length > 0 && keyOrder.every((k) => known.includes(k))
-      ? `${keys} = [${keyOrder.map(literal).join(', ')}]::VARCHAR[]`
+      ? (r.usual ?? `${r.keys} = [${keyOrder.map(literal).join(', ')}]::VARCHAR[]`)
       : undefined;
   out.push(`${usual ? `CASE WHEN ${usual} THEN NULL ELSE ${extra} END` : extra} AS ${inputColumn.extra}`);
-  return out.join(',\n  ');
+  return [json, first, raw, plain, out].filter((list) => list.length > 0).map((list) => list.join(',\n  '));
+}
+
+/** Input stages of a line parsed by jsonExtractSql (see recordInputStages). */
+export function jsonInputStages(m: ColumnMapping, line: string, keyOrder?: readonly string[]): string[] {
+  return recordInputStages(m, lineRecord(m, line), keyOrder);
+}
+
+/** Input stages of a `MAP(VARCHAR, JSON)` record (see recordInputStages, mapRecord). */
+export function mapInputStages(m: ColumnMapping, map: string, keyOrder?: readonly string[]): string[] {
+  return recordInputStages(m, mapRecord(map, keyOrder), keyOrder);
+}
+
+/** SQL true when a list's JSON text is a compact array of plain strings (`["@","F"]`, no escapes). */
+function plainListSql(s: string): string {
+  return `regexp_full_match(${s}, '\\[(?:"[^"\\\\]*"(?:,"[^"\\\\]*")*)?\\]')`;
 }
 
 /**
  * A list value's items: a compact array of plain strings (`["@","F"]`, what from_json's JSON
- * values look like) is split as text, its items all strings (`lt` NULL); any other array goes
- * through the JSON functions.
+ * values look like; `plain`, see plainListSql) is split as text, its items all strings (`lt`
+ * NULL); any other array goes through the JSON functions.
  */
-function listExprs(t: string, s: string): { li: string; lt: string } {
-  const plain = `regexp_full_match(${s}, '\\[(?:"[^"\\\\]*"(?:,"[^"\\\\]*")*)?\\]')`;
+function listExprs(t: string, s: string, plain: string): { li: string; lt: string } {
   const arr = (e: string) => `CASE WHEN ${t} = 'ARRAY' THEN ${e} END`;
   return {
     li: arr(
@@ -225,19 +338,24 @@ function listExprs(t: string, s: string): { li: string; lt: string } {
   };
 }
 
-function jsonValueExprs(m: ColumnMapping, field: string, t: string, s: string): FieldExprs {
+/** A JSON number whose value is an integer within ±(2^53-1): what the per-record engine takes as an epoch. */
+const safeIntegerSql = (t: string, s: string) =>
+  `(${t} IN ${NUMERIC} AND TRY_CAST(${s} AS DOUBLE) = trunc(TRY_CAST(${s} AS DOUBLE)) AND abs(TRY_CAST(${s} AS DOUBLE)) <= 9007199254740991)`;
+
+function jsonValueExprs(m: ColumnMapping, field: string, t: string, s: string, plain: string): FieldExprs {
   const rule = fieldRule(m.dataset, field);
   if (rule?.kind === 'number') {
     const scale = isPriceField(m.dataset, field) && m.priceScale !== 1 ? ` / ${Number(m.priceScale)}` : '';
     return { t, s, n: `(CASE WHEN ${t} IN ${NUMERIC} THEN TRY_CAST(${s} AS DOUBLE)${scale} END)` };
   }
-  if (rule?.kind === 'list') return { t, s, ...listExprs(t, s) };
+  if (rule?.kind === 'list') return { t, s, ...listExprs(t, s, plain) };
   if (rule?.kind === 'time' && !(m.timeUnit === 'iso' && m.timeZone === 'UTC')) {
-    const safe = `(${t} IN ('BIGINT', 'UBIGINT') AND abs(TRY_CAST(${s} AS HUGEINT)) <= 9007199254740991)`;
-    const convert = `${t} = 'VARCHAR' OR ${safe}`;
+    // String(v) of a safe integer: its decimal digits, whatever the JSON literal was (1e3, 1000.0).
+    const text = `CASE WHEN ${t} = 'VARCHAR' THEN ${s} ELSE CAST(TRY_CAST(${s} AS DOUBLE) AS BIGINT)::VARCHAR END`;
+    const convert = `${t} = 'VARCHAR' OR ${safeIntegerSql(t, s)}`;
     return {
       t: `CASE WHEN ${convert} THEN 'VARCHAR' ELSE ${t} END`,
-      s: `CASE WHEN ${convert} THEN ${timeSql(m, s)} ELSE ${s} END`,
+      s: `CASE WHEN ${convert} THEN ${timeSql(m, `(${text})`)} ELSE ${s} END`,
     };
   }
   return { t, s };
