@@ -91,8 +91,8 @@ export async function stageRows(
   }
   const dir = await session.lake.store.createStagingDir();
   try {
-    const copy = async (source: string, partitioned: boolean) => {
-      const target = partitioned ? dir : `${dir}/part_${randomUUID()}.parquet`;
+    const copy = async (source: string, partitioned: boolean, folder = dir) => {
+      const target = partitioned ? folder : `${folder}/part_${randomUUID()}.parquet`;
       const partitionOptions = partitioned
         ? `, PARTITION_BY (${ident(column as string)}), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part_{uuid}'`
         : '';
@@ -117,7 +117,7 @@ export async function stageRows(
         };
       }
       // More than one partition after all: split the file (a fraction of the first pass).
-      const stats = await copy(`SELECT * FROM read_parquet(${literal(stat.filename)})`, true);
+      const stats = await copy(`SELECT * FROM read_parquet(${literal(stat.filename)})`, true, `${dir}/split`);
       await rm(stat.filename, { force: true });
       return { dir, columns, partitionColumn: column, files: filesOf(stats, column) };
     }

@@ -78,8 +78,18 @@ export async function firstRecordKeys(
   }
 }
 
-/** JSON.parse refuses NaN/Infinity; DuckDB's reader accepts them. Cheap substring guard, then the exact pattern. */
-const NON_JSON_NUMBER = `((contains(line, 'NaN') OR contains(line, 'nan') OR contains(line, 'Inf') OR contains(line, 'inf')) AND regexp_matches(line, '[:,\\[]\\s*-?(?:NaN|Infinity|inf|nan)\\s*[,}\\]]'))`;
+/**
+ * What DuckDB's JSON parser (yyjson) takes and JSON.parse refuses: NaN/Infinity literals in
+ * any case, and a comma before a closing bracket. Cheap substring tests pick the few lines
+ * that could hold either; for those, string contents are blanked out (a string may hold
+ * ",}" or ":nan,") before the exact patterns run.
+ */
+const LENIENT_CANDIDATE = [',}', ',]', ' }', ' ]', '\t}', '\t]', '\r}', '\r]']
+  .map((s) => `contains(line, E'${s}')`)
+  .concat(["line ILIKE '%nan%'", "line ILIKE '%inf%'"])
+  .join(' OR ');
+const STRINGS_BLANKED = `regexp_replace(line, '"(?:[^"\\\\]|\\\\.)*"', '""', 'g')`;
+const LENIENT_JSON = `((${LENIENT_CANDIDATE}) AND regexp_matches(${STRINGS_BLANKED}, '(?i),[ \\t\\r]*[}\\]]|[:,\\[][ \\t\\r]*[-+]?(?:nan|inf)'))`;
 
 /**
  * Rows of a Parquet file as JSON object text, numbered from 1, so they take the JSON path:
@@ -201,7 +211,7 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
     const isObject = `(ascii(line) = 123 OR regexp_matches(line, '^[\\s\\x{FEFF}]*\\{'))`;
     stages.push(
       `typ AS (SELECT source_line, line, ${jsonExtractSql(mapping, `CASE WHEN NOT ${tooLong} THEN line END`)} FROM src WHERE ${notBlank})`,
-      `ext AS (SELECT *, CASE WHEN ${tooLong} THEN ${tooLongReason} WHEN ${jsonUnreadableSql(mapping)} OR ${NON_JSON_NUMBER} THEN 'malformed JSON' WHEN NOT ${isObject} THEN '(record): expected a JSON object' END AS parse_error FROM typ)`,
+      `ext AS (SELECT *, CASE WHEN ${tooLong} THEN ${tooLongReason} WHEN ${jsonUnreadableSql(mapping)} OR ${LENIENT_JSON} THEN 'malformed JSON' WHEN NOT ${isObject} THEN '(record): expected a JSON object' END AS parse_error FROM typ)`,
     );
     const keyOrder = await firstRecordKeys(session, options.file, mapping);
     inputs = jsonInputStages(mapping, '(CASE WHEN parse_error IS NULL THEN line END)', keyOrder);
@@ -209,7 +219,8 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
     const names = options.names ?? [];
     stages[0] = `src AS (${csvColumnsSql(options.file, mapping, names, options.quoted ?? false)})`;
     stages.push(`ext AS (SELECT *, NULL::VARCHAR AS parse_error FROM src)`);
-    inputs = delimitedInputStages(mapping, names, (i) => ident(`c${i + 1}`));
+    // The CSV reader gives NULL for an empty cell, the line reader ''.
+    inputs = delimitedInputStages(mapping, names, (i) => `coalesce(${ident(`c${i + 1}`)}, '')`);
   } else {
     const names = options.names ?? [];
     const delim = literal(mapping.delimiter);

@@ -30,10 +30,17 @@ export interface IngestFileOptions {
   /** auto: SQL inside DuckDB when the file is line-safe, per record otherwise. */
   engine?: IngestEngine;
   force?: boolean;
+  /** SQL engine: try DuckDB's own reader of the layout first (stageStrict). Default true; false forces the line reader. */
+  strictReader?: boolean;
 }
+
+/** How the SQL engine read a file: DuckDB's JSON/CSV reader, the line reader, or the CSV reader with quoting. */
+export type SqlReader = 'strict' | 'lines' | 'quoted';
 
 export interface IngestFileResult extends BronzeBatchResult {
   engine: 'sql' | 'js';
+  /** SQL engine only: which reader the accepted rows came through. */
+  reader?: SqlReader;
   /** Required fields the file has no column for (see unmappedRequiredFields): why everything may be refused. */
   unmapped?: string[];
 }
@@ -155,7 +162,9 @@ export async function ingestMappedFile(
   let duplicate = false;
   // DuckDB's own reader first (stageStrict); its JSON reader refuses a BOM outright.
   const strict =
-    lineStage && (mapping.layout === 'csv' || !(await readHead(file)).subarray(0, 3).equals(BOM));
+    lineStage &&
+    options.strictReader !== false &&
+    (mapping.layout === 'csv' || !(await readHead(file)).subarray(0, 3).equals(BOM));
   let staged: Promise<{ rows: StagedRows; strict: boolean } | Error> = Promise.resolve(
     new Error('not staged'),
   );
@@ -202,7 +211,9 @@ export async function ingestMappedFile(
     // What only the scan sees: a line too long for a record, or a trailing comma (DuckDB's
     // readers take both). The line reader then decides per line.
     const strictMissed = scan.trailingComma || scan.longestLine > MAX_LINE_BYTES;
-    if (!(stageOutcome instanceof Error) && stageOutcome.strict && !duplicate && strictMissed) {
+    let usedStrict = !(stageOutcome instanceof Error) && stageOutcome.strict;
+    if (usedStrict && !duplicate && strictMissed && !(stageOutcome instanceof Error)) {
+      usedStrict = false;
       await rm(stageOutcome.rows.dir, { recursive: true, force: true });
       stagedRows = await stageBronze(session, file, mapping, names, batchId, () => false).catch(
         (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
@@ -219,7 +230,7 @@ export async function ingestMappedFile(
       if (quoted) {
         try {
           const result = await commitBronze(session, file, quoted, batch, options);
-          return { ...result, engine: 'sql' };
+          return { ...result, engine: 'sql', reader: 'quoted' };
         } finally {
           await rm(quoted.dir, { recursive: true, force: true });
         }
@@ -240,7 +251,8 @@ export async function ingestMappedFile(
     }
     if (stagedRows instanceof Error) throw stagedRows;
     const result = await commitBronze(session, file, stagedRows, batch, options);
-    return { ...result, engine, ...(await unmappedOf(session, file, mapping, names, result)) };
+    const reader: SqlReader = usedStrict ? 'strict' : 'lines';
+    return { ...result, engine, reader, ...(await unmappedOf(session, file, mapping, names, result)) };
   } finally {
     if (!(stagedRows instanceof Error)) await rm(stagedRows.dir, { recursive: true, force: true });
   }

@@ -82,6 +82,11 @@ const CORPUS: Array<[string, string, string]> = [
   ],
   ['bad source name', line({ ...good, source: 'Vendor X' }), 'source: source must be a lower-case name'],
   ['malformed JSON', '{"symbol": "AAPL", "price": ', 'malformed JSON'],
+  // DuckDB's parser takes these, JSON.parse does not: both engines refuse them.
+  ['trailing comma', line(good).replace(/}$/, ' ,}'), 'malformed JSON'],
+  ['trailing comma in a list', line(good).replace('["@"]', '["@",]'), 'malformed JSON'],
+  ['upper-case INF literal', line(good).replace('170.25', 'INF'), 'malformed JSON'],
+  ['NaN in an unknown field', line(good).replace(/}$/, ',"vendor_x":NaN}'), 'malformed JSON'],
   ['JSON array', '[1, 2, 3]', '(record): expected a JSON object'],
   ['wrong delimiter (CSV line in JSONL)', 'AAPL;2024-03-04T14:30:00Z;170.25;100', 'malformed JSON'],
   ['10 MB line', `{"symbol":"${'A'.repeat(10 * 1024 * 1024)}"}`, 'line longer than 1048576 bytes'],
@@ -100,6 +105,8 @@ const GOOD_LINES = [
   `  {"source": "vendor", "trade_id": "43", "symbol": "AAP\\u004c", "event_at": "2024-03-04T14:30:00.123456Z", "price": 170.25, "size": 100, "conditions": ["\\u0040", "F"]}`,
   line({ ...good, trade_id: '44', conditions: [] }),
   line({ ...good, trade_id: '45', conditions: ['a,b', ''] }),
+  // Text that only looks like a trailing comma or a NaN literal.
+  line({ ...good, trade_id: '46', exchange: ',}', tape: ':nan,' }),
 ];
 
 describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
@@ -147,6 +154,7 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
           { trade_id: '43', symbol: 'AAPL', conditions: ['@', 'F'], extra: null, event_at: at },
           { trade_id: '44', symbol: 'AAPL', conditions: [], extra: null, event_at: at },
           { trade_id: '45', symbol: 'AAPL', conditions: ['a,b', ''], extra: null, event_at: at },
+          { trade_id: '46', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
           { trade_id: '7', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"x"}', event_at: at },
         ]);
         const again = await ingestMappedFile(session, input, {
