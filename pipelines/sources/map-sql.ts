@@ -182,7 +182,8 @@ function jsonTypeAndText(field: string, nullType: string): { t: string; s: strin
   const x = col.json(field);
   const a = col.first(field);
   return {
-    t: `CASE WHEN ${x} IS NULL THEN ${nullType} WHEN ${a} = 34 THEN 'VARCHAR' WHEN ${a} = 91 THEN 'ARRAY' WHEN ${a} = 123 THEN 'OBJECT' WHEN ${a} = 116 OR ${a} = 102 THEN 'BOOLEAN' WHEN ${a} = 110 THEN 'NULL' ELSE 'DOUBLE' END`,
+    // Strings and numbers first: most values are one of them (NaN/Infinity fall to the ELSE too).
+    t: `CASE WHEN ${x} IS NULL THEN ${nullType} WHEN ${a} = 34 THEN 'VARCHAR' WHEN ${a} <= 57 AND ${a} >= 45 THEN 'DOUBLE' WHEN ${a} = 91 THEN 'ARRAY' WHEN ${a} = 123 THEN 'OBJECT' WHEN ${a} = 116 OR ${a} = 102 THEN 'BOOLEAN' WHEN ${a} = 110 THEN 'NULL' ELSE 'DOUBLE' END`,
     s: `CASE WHEN ${a} <> 34 THEN ${x} ELSE from_json(${x}, '"VARCHAR"') END`,
   };
 }
