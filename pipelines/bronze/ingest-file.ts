@@ -164,7 +164,8 @@ export async function ingestMappedFile(
   const strict =
     lineStage &&
     options.strictReader !== false &&
-    (mapping.layout === 'csv' || !(await readHead(file)).subarray(0, 3).equals(BOM));
+    (mapping.layout === 'csv' ||
+      (mapping.layout === 'jsonl' && !(await readHead(file)).subarray(0, 3).equals(BOM)));
   let staged: Promise<{ rows: StagedRows; strict: boolean } | Error> = Promise.resolve(
     new Error('not staged'),
   );

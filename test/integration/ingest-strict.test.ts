@@ -166,6 +166,11 @@ describe('the strict reader gives the line reader’s bronze, and hands doubtful
     const lines = await ingest('csv-lines', good, identityMapping('trades', 'csv'), false);
     expect(strict.r).toMatchObject({ reader: 'strict', accepted: 2000, quarantined: 0 });
     expect(strict.rows).toEqual(lines.rows);
+    const crlf = join(env.dir, 'good-crlf.csv');
+    await writeFile(crlf, `${header}\r\n${body.join('\r\n')}\r\n`);
+    const windows = await ingest('csv-crlf', crlf, identityMapping('trades', 'csv'), true);
+    expect(windows.r).toMatchObject({ reader: 'strict', accepted: 2000 });
+    expect(windows.rows).toEqual(lines.rows);
 
     const short = join(env.dir, 'short.csv');
     await writeFile(
