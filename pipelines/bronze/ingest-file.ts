@@ -78,7 +78,8 @@ async function bronzeRowsSql(
     names,
     longLines,
     quoted: reader === 'quoted',
-    strict: reader === 'strict',
+    // The quoted reader has no raw text or line either: it accepts whole files only.
+    strict: reader !== 'lines',
   });
   const cols = contract.columns
     .map((c) =>
@@ -104,9 +105,10 @@ async function stageStrict(
   mapping: ColumnMapping,
   names: readonly string[],
   batchId: string,
+  reader: 'strict' | 'quoted' = 'strict',
 ): Promise<StagedRows | undefined> {
   try {
-    const sql = await bronzeRowsSql(session, file, mapping, names, batchId, false, 'strict');
+    const sql = await bronzeRowsSql(session, file, mapping, names, batchId, false, reader);
     return await stageRows(session, sql, 'dt', { onePartition: true });
   } catch {
     // STRICT_REFUSED, or a line DuckDB's reader cannot read at all: the line reader explains both.
@@ -274,21 +276,7 @@ async function stageQuotedCsv(
 ): Promise<StagedRows | undefined> {
   const [doubts] = await session.all<{ n: string }>(quotedCsvDoubtsSql(file, mapping));
   if (Number(doubts?.n ?? 1) > 0) return undefined;
-  let staged: StagedRows;
-  try {
-    staged = await stageRows(
-      session,
-      await bronzeRowsSql(session, file, mapping, names, batchId, false, 'quoted'),
-      'dt',
-    );
-  } catch {
-    return undefined;
-  }
-  if (staged.files.some((f) => f.partition === null)) {
-    await rm(staged.dir, { recursive: true, force: true });
-    return undefined;
-  }
-  return staged;
+  return await stageStrict(session, file, mapping, names, batchId, 'quoted');
 }
 
 /** `{ unmapped }` when records were refused and some required field had no column to come from. */
