@@ -3,11 +3,8 @@ import { ident, type LakeSession, literal } from '../../layers/index.js';
 import { MAX_LINE_BYTES } from '../sources/jsonl-source.js';
 import {
   delimitedInputStages,
-  jsonExtractSql,
-  jsonInputStages,
-  jsonUnreadableSql,
   mapInputStages,
-  mapRecordColumns,
+  mapRecordStages,
   unmappedJsonKeys,
 } from '../sources/map-sql.js';
 import type { ColumnMapping } from '../sources/mapping.js';
@@ -57,7 +54,7 @@ export function quarantineRowsSql(
 
 /**
  * The key list of a JSON file's first record (a Parquet file's columns): the usual key order
- * (a hint for jsonInputStages) and what the file offers a mapping. Undefined when unreadable.
+ * (a hint for mapRecordStages) and what the file offers a mapping. Undefined when unreadable.
  */
 export async function firstRecordKeys(
   session: LakeSession,
@@ -191,27 +188,41 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
   const stages: string[] = [`src AS (${source})`];
   const strictJson = mapping.layout === 'jsonl' && options.strict === true;
   let inputs: string[];
-  if (mapping.layout === 'jsonl' && options.strict) {
-    // yyjson (DuckDB's parser) takes NaN/Infinity in any case, JSON.parse does not: a value of
-    // an unknown or unmapped key that holds one stops the pass (mapped ones fail their rule).
-    const reader = `read_json(${literal(options.file)}, format = 'newline_delimited', records = false, columns = {'m': 'MAP(VARCHAR, JSON)'})`;
-    const ignored = unmappedJsonKeys(mapping).map((k) => `m[${literal(k)}]::VARCHAR`);
-    const nonJson = ['in_extra', ...ignored].map((v) => `regexp_matches(${v}, '(?i)nan|inf')`).join(' OR ');
-    stages[0] = `src AS (SELECT NULL::BIGINT AS source_line, NULL::VARCHAR AS line, m FROM ${reader})`;
+  if (mapping.layout !== 'csv') {
+    // Every JSON record becomes a MAP(VARCHAR, JSON): read_json in the strict pass, one
+    // from_json per line otherwise (NULL for a line that is not a JSON object).
     const keyOrder = await firstRecordKeys(session, options.file, mapping);
-    stages.push(
-      `ext AS (SELECT *, CASE WHEN m IS NULL THEN '(record): expected a JSON object' END AS parse_error, ${mapRecordColumns('m', keyOrder)} FROM src)`,
-    );
-    inputs = mapInputStages(mapping, 'm', keyOrder);
-    inputs.push(`${nonJson} AS non_json`);
-  } else if (mapping.layout !== 'csv') {
-    const isObject = `(ascii(line) = 123 OR regexp_matches(line, '^[\\s\\x{FEFF}]*\\{'))`;
-    stages.push(
-      `typ AS (SELECT source_line, line, ${jsonExtractSql(mapping, `CASE WHEN NOT ${tooLong} THEN line END`)} FROM src WHERE ${notBlank})`,
-      `ext AS (SELECT *, CASE WHEN ${tooLong} THEN ${tooLongReason} WHEN ${jsonUnreadableSql(mapping)} OR ${LENIENT_JSON} THEN 'malformed JSON' WHEN NOT ${isObject} THEN '(record): expected a JSON object' END AS parse_error FROM typ)`,
-    );
-    const keyOrder = await firstRecordKeys(session, options.file, mapping);
-    inputs = jsonInputStages(mapping, '(CASE WHEN parse_error IS NULL THEN line END)', keyOrder);
+    if (strictJson) {
+      const reader = `read_json(${literal(options.file)}, format = 'newline_delimited', records = false, columns = {'m': 'MAP(VARCHAR, JSON)'})`;
+      stages[0] = `src AS (SELECT NULL::BIGINT AS source_line, NULL::VARCHAR AS line, m FROM ${reader})`;
+      stages.push(
+        `ext AS (SELECT *, CASE WHEN m IS NULL THEN '(record): expected a JSON object' END AS parse_error FROM src)`,
+      );
+    } else {
+      // try() gives NULL for a whole vector's rows one by one once any row fails, and that
+      // slower path refuses a map whose keys repeat: such rows are parsed again, guarded.
+      const map = `'"MAP(VARCHAR, JSON)"'`;
+      const object = `NOT ${tooLong} AND json_valid(line) AND json_type(line) = 'OBJECT'`;
+      const parseError = [
+        `WHEN ${tooLong} THEN ${tooLongReason}`,
+        `WHEN m IS NULL AND NOT json_valid(line) THEN 'malformed JSON'`,
+        `WHEN ${LENIENT_JSON} THEN 'malformed JSON'`,
+        `WHEN m IS NULL THEN '(record): expected a JSON object'`,
+      ].join(' ');
+      stages.push(
+        `typ AS (SELECT source_line, line, try(from_json(CASE WHEN NOT ${tooLong} THEN line END, ${map})) AS m0 FROM src WHERE ${notBlank})`,
+        `obj AS (SELECT source_line, line, CASE WHEN m0 IS NULL AND ${object} THEN from_json(line, ${map}) ELSE m0 END AS m FROM typ)`,
+        `ext AS (SELECT source_line, line, CASE ${parseError} END AS parse_error, m FROM obj)`,
+      );
+    }
+    inputs = [...mapRecordStages('m', keyOrder), ...mapInputStages(mapping, 'm', keyOrder)];
+    if (strictJson) {
+      // yyjson (DuckDB's parser) takes NaN/Infinity in any case, JSON.parse does not: a value of
+      // an unknown or unmapped key that holds one stops the pass (mapped ones fail their rule).
+      const ignored = unmappedJsonKeys(mapping).map((k) => `m[${literal(k)}]::VARCHAR`);
+      const nonJson = ['in_extra', ...ignored].map((v) => `regexp_matches(${v}, '(?i)nan|inf')`).join(' OR ');
+      inputs.push(`${nonJson} AS non_json`);
+    }
   } else if (options.quoted || options.strict) {
     const names = options.names ?? [];
     stages[0] = `src AS (${csvColumnsSql(options.file, mapping, names, options.quoted ?? false)})`;

@@ -125,10 +125,7 @@ export function delimitedInputStages(
   return [cells, out].filter((list) => list.length > 0).map((list) => list.join(',\n  '));
 }
 
-/** JSON path of a top-level key. */
-const keyPath = (key: string) => `$."${key.replaceAll('"', '\\"')}"`;
-
-/** Keys of the JSON object that a mapping reads, in the order `jsonExtractSql` extracts them. */
+/** Keys of the JSON object that a mapping reads, in contract field order. */
 function mappedKeys(m: ColumnMapping): string[] {
   const keys: string[] = [];
   for (const field of contractFields(m.dataset)) {
@@ -136,32 +133,6 @@ function mappedKeys(m: ColumnMapping): string[] {
     if (src && 'column' in src) keys.push(src.column);
   }
   return keys;
-}
-
-/** Can the mapped keys be one DuckDB struct (field names are case-insensitive there)? */
-function structSafe(keys: readonly string[]): boolean {
-  return keys.length > 0 && new Set(keys.map((k) => k.toLowerCase())).size === keys.length;
-}
-
-/**
- * The one parse of a JSON line, as `jv`: a struct with every mapped key's raw JSON text (SQL
- * NULL when absent or null; NULL as a whole when the line is not JSON). When mapped keys differ
- * only in case (Alpaca's `S`/`s`), a struct cannot hold them: `jt`/`js` lists of types and
- * texts (two parses) are used instead.
- */
-export function jsonExtractSql(m: ColumnMapping, line: string): string {
-  const keys = mappedKeys(m);
-  if (structSafe(keys)) {
-    const shape = `{${keys.map((k) => `${JSON.stringify(k)}: "JSON"`).join(', ')}}`;
-    return `try(from_json(${line}, ${literal(shape)})) AS jv`;
-  }
-  const paths = keys.map((k) => literal(keyPath(k)));
-  return `try(json_type(${line}, ['$', ${paths.join(', ')}])) AS jt, CASE WHEN jt IS NOT NULL AND ${paths.length} > 0 THEN json_extract_string(${line}, [${paths.join(', ')}]) END AS js`;
-}
-
-/** SQL true when the line's JSON could not be read at all (jsonExtractSql's columns). */
-export function jsonUnreadableSql(m: ColumnMapping): string {
-  return structSafe(mappedKeys(m)) ? 'jv IS NULL' : 'jt IS NULL';
 }
 
 /** Names of the intermediate columns of one field's JSON value (see recordInputStages). */
@@ -200,67 +171,58 @@ export function unmappedJsonKeys(m: ColumnMapping): string[] {
 }
 
 /**
- * How the input columns read a JSON record: each key's value, either as JSON (`v`: SQL NULL
- * when absent or null) or, when the parse gives them, as type name and text (`t`, `s`);
- * whether a key is there at all (a list tells JSON null from absent), the record's key list,
- * and a key's value as JSON text for `extra` (inside a lambda over the keys).
+ * A JSON record as DuckDB parses it into `MAP(VARCHAR, JSON)` (from_json of a line, or
+ * read_json): keys case-sensitive and in file order, repeated keys kept, each value the JSON
+ * text from_json gives (SQL NULL for JSON null). The columns of mapRecordStages go with it:
+ * `vals` (the values), `usual` (the keys are exactly the file's usual list: values are then
+ * read by position, a lookup by key costs several times more) and `dup` (a key repeats: the
+ * last value wins, as in JSON.parse).
  */
 interface JsonRecord {
-  value(key: string): { v: string } | { t: string; s: string };
-  /** SQL: the JSON type of a key whose `v` is SQL NULL (NULL when absent, 'NULL' for JSON null). */
+  /** SQL: the JSON text of `key`'s value (SQL NULL when absent or null). */
+  value(key: string): string;
+  /** SQL: the JSON type of a key whose value is SQL NULL (NULL when absent, 'NULL' for JSON null). */
   nullType(key: string): string;
+  /** SQL: the distinct keys, in order of first appearance. */
   keys: string;
   /** SQL: the JSON text of key `k` (a lambda parameter). */
   text(k: string): string;
-  /** SQL true when the keys are exactly the usual list (default: compare `keys` with it). */
-  usual?: string;
+  usual: string;
 }
 
-/** A line parsed by jsonExtractSql (`jv` struct, or `jt`/`js` lists when keys collide in case). */
-function lineRecord(m: ColumnMapping, line: string): JsonRecord {
-  const mapped = mappedKeys(m);
-  const struct = structSafe(mapped);
-  return {
-    value: (key) => {
-      const k = mapped.indexOf(key) + 1;
-      return struct ? { v: `jv[${literal(key)}]` } : { t: `jt[${k + 1}]`, s: `js[${k}]` };
-    },
-    nullType: (key) => `json_type(${line}, ${literal(keyPath(key))})`,
-    keys: `json_keys(${line})`,
-    text: (k) => `json_extract(${line}, '$."' || replace(${k}, '"', '\\"') || '"')::VARCHAR`,
-  };
-}
+/** SQL: the value of key `k` (SQL text) in map `m` when keys repeat: the last one. */
+const lastValue = (m: string, k: string) =>
+  `list_filter(map_entries(${m}), lambda e: e.key = ${k})[-1].value`;
 
-/**
- * A record read by DuckDB's JSON reader as `MAP(VARCHAR, JSON)` (see validatedRowsSql's
- * documents): its values are the same JSON texts from_json gives, its keys case-sensitive.
- * A record whose keys are the file's usual list (`usual`, computed once per row with `vals`,
- * the map's values) is read by position; a lookup by key costs several times more.
- */
 function mapRecord(map: string, keyOrder: readonly string[] | undefined): JsonRecord {
+  const byKey = (k: string) => `CASE WHEN dup THEN ${lastValue(map, k)} ELSE ${map}[${k}] END`;
   return {
     value: (key) => {
       const i = keyOrder?.indexOf(key) ?? -1;
-      return {
-        v:
-          i >= 0
-            ? `CASE WHEN usual THEN vals[${i + 1}] ELSE ${map}[${literal(key)}] END`
-            : `${map}[${literal(key)}]`,
-      };
+      const k = literal(key);
+      return i >= 0
+        ? `CASE WHEN usual THEN vals[${i + 1}] WHEN dup THEN ${lastValue(map, k)} ELSE ${map}[${k}] END`
+        : byKey(k);
     },
     nullType: (key) => `CASE WHEN map_contains(${map}, ${literal(key)}) THEN 'NULL' END`,
-    keys: `map_keys(${map})`,
-    text: (k) => `coalesce(${map}[${k}]::VARCHAR, 'null')`,
+    keys: `CASE WHEN dup THEN list_filter(map_keys(${map}), lambda k, i: list_position(map_keys(${map}), k) = i) ELSE map_keys(${map}) END`,
+    text: (k) => `coalesce((${byKey(k)})::VARCHAR, 'null')`,
     usual: 'usual',
   };
 }
 
-/** The columns mapRecord reads besides the map: `usual` (keys are exactly `keyOrder`) and `vals`. */
-export function mapRecordColumns(map: string, keyOrder: readonly string[] | undefined): string {
+/**
+ * The select lists (applied one after another) of the columns mapRecord reads besides the map
+ * `map`: `usual` and `vals`, then `dup` (only a record without the usual keys can repeat one).
+ */
+export function mapRecordStages(map: string, keyOrder: readonly string[] | undefined): string[] {
   const usual = keyOrder?.length
     ? `map_keys(${map}) = [${keyOrder.map(literal).join(', ')}]::VARCHAR[]`
     : 'false';
-  return `${usual} AS usual, map_values(${map}) AS vals`;
+  return [
+    `${usual} AS usual, map_values(${map}) AS vals`,
+    `CASE WHEN usual THEN false ELSE len(list_distinct(map_keys(${map}))) < len(map_keys(${map})) END AS dup`,
+  ];
 }
 
 /**
@@ -283,14 +245,10 @@ function recordInputStages(m: ColumnMapping, r: JsonRecord, keyOrder?: readonly 
     let x = ABSENT;
     if (src && 'constant' in src) x = cellExprs(m, field, literal(src.constant));
     else if (src && 'column' in src) {
-      const value = r.value(src.column);
-      let ts: { t: string; s: string };
-      if ('v' in value) {
-        json.push(`${value.v}::VARCHAR AS ${col.json(field)}`);
-        first.push(`ascii(${col.json(field)}) AS ${col.first(field)}`);
-        // A list tells JSON null ('expected a list') from an absent key (the empty list).
-        ts = jsonTypeAndText(field, kind === 'list' ? r.nullType(src.column) : 'NULL');
-      } else ts = value;
+      json.push(`(${r.value(src.column)})::VARCHAR AS ${col.json(field)}`);
+      first.push(`ascii(${col.json(field)}) AS ${col.first(field)}`);
+      // A list tells JSON null ('expected a list') from an absent key (the empty list).
+      const ts = jsonTypeAndText(field, kind === 'list' ? r.nullType(src.column) : 'NULL');
       raw.push(`${ts.t} AS ${col.type(field)}`, `${ts.s} AS ${col.text(field)}`);
       if (kind === 'list') plain.push(`${plainListSql(col.text(field))} AS ${col.plain(field)}`);
       x = jsonValueExprs(m, field, col.type(field), col.text(field), col.plain(field));
@@ -302,19 +260,15 @@ function recordInputStages(m: ColumnMapping, r: JsonRecord, keyOrder?: readonly 
   const pair = `lambda k: to_json(k)::VARCHAR || ':' || ${r.text('k')}`;
   const extra = `CASE WHEN len(${unknown}) > 0 THEN '{' || array_to_string(list_transform(${unknown}, ${pair}), ',') || '}' END`;
   const usual =
-    keyOrder && keyOrder.length > 0 && keyOrder.every((k) => known.includes(k))
-      ? (r.usual ?? `${r.keys} = [${keyOrder.map(literal).join(', ')}]::VARCHAR[]`)
-      : undefined;
+    keyOrder && keyOrder.length > 0 && keyOrder.every((k) => known.includes(k)) ? r.usual : undefined;
   out.push(`${usual ? `CASE WHEN ${usual} THEN NULL ELSE ${extra} END` : extra} AS ${inputColumn.extra}`);
   return [json, first, raw, plain, out].filter((list) => list.length > 0).map((list) => list.join(',\n  '));
 }
 
-/** Input stages of a line parsed by jsonExtractSql (see recordInputStages). */
-export function jsonInputStages(m: ColumnMapping, line: string, keyOrder?: readonly string[]): string[] {
-  return recordInputStages(m, lineRecord(m, line), keyOrder);
-}
-
-/** Input stages of a `MAP(VARCHAR, JSON)` record (see recordInputStages, mapRecord). */
+/**
+ * Input stages of a `MAP(VARCHAR, JSON)` record `map` (see recordInputStages), after the
+ * stages of mapRecordStages.
+ */
 export function mapInputStages(m: ColumnMapping, map: string, keyOrder?: readonly string[]): string[] {
   return recordInputStages(m, mapRecord(map, keyOrder), keyOrder);
 }

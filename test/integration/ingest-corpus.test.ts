@@ -87,6 +87,8 @@ const CORPUS: Array<[string, string, string]> = [
   ['trailing comma in a list', line(good).replace('["@"]', '["@",]'), 'malformed JSON'],
   ['upper-case INF literal', line(good).replace('170.25', 'INF'), 'malformed JSON'],
   ['NaN in an unknown field', line(good).replace(/}$/, ',"vendor_x":NaN}'), 'malformed JSON'],
+  // A repeated key: the last value counts, as JSON.parse takes it.
+  ['repeated key, the last value refused', line(good).replace(/}$/, ',"price":-1}'), 'price: must be > 0'],
   ['JSON array', '[1, 2, 3]', '(record): expected a JSON object'],
   ['wrong delimiter (CSV line in JSONL)', 'AAPL;2024-03-04T14:30:00Z;170.25;100', 'malformed JSON'],
   ['10 MB line', `{"symbol":"${'A'.repeat(10 * 1024 * 1024)}"}`, 'line longer than 1048576 bytes'],
@@ -107,6 +109,11 @@ const GOOD_LINES = [
   line({ ...good, trade_id: '45', conditions: ['a,b', ''] }),
   // Text that only looks like a trailing comma or a NaN literal.
   line({ ...good, trade_id: '46', exchange: ',}', tape: ':nan,' }),
+  // Repeated keys, known and unknown: the last value of each.
+  line({ ...good, trade_id: '47' }).replace(
+    '"price":170.25',
+    '"price":-5,"vendor_flag":"a","price":170.25,"vendor_flag":"b"',
+  ),
 ];
 
 describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
@@ -155,6 +162,7 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
           { trade_id: '44', symbol: 'AAPL', conditions: [], extra: null, event_at: at },
           { trade_id: '45', symbol: 'AAPL', conditions: ['a,b', ''], extra: null, event_at: at },
           { trade_id: '46', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
+          { trade_id: '47', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"b"}', event_at: at },
           { trade_id: '7', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"x"}', event_at: at },
         ]);
         const again = await ingestMappedFile(session, input, {

@@ -56,6 +56,9 @@ function validLines(n: number): string[] {
       case 4:
         out.push(JSON.stringify({ ...t, exchange: 'é🚀"\\', conditions: [] }));
         break;
+      case 6:
+        out.push(JSON.stringify(t).replace('"price":170.25', '"price":-1,"tape":"Z","price":170.25'));
+        break;
       case 5:
         // An unknown integer beyond 2^64: kept as DuckDB's parser reads it, by both readers.
         out.push(
