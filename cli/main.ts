@@ -136,7 +136,7 @@ export function buildProgram(): Command {
     .option('--symbol <symbol>', 'constant symbol for every record (Polygon v3 REST carries none)')
     .option(
       '--engine <engine>',
-      'auto (SQL in DuckDB: line-safe files, quoted CSVs it reads exactly; per record otherwise), sql, or js (per record with zod)',
+      'auto (SQL in DuckDB for line-safe files and quoted CSVs it reads exactly: its own JSON/CSV reader when every record is valid, line by line otherwise; per record otherwise), sql, or js (per record with zod)',
     )
     .action(action(async () => (await import('./commands/ingest.js')).ingestCommand));
 
