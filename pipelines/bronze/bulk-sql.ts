@@ -142,7 +142,9 @@ export const STRICT_REFUSED = 'marketlake: a record needs the line reader';
 export function quotedCsvDoubtsSql(file: string, mapping: ColumnMapping): string {
   const d = mapping.delimiter.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
   const pattern = `"[ \\t]+(${d}|$)|(^|${d})[ \\t]+"`;
-  return `SELECT count(*)::BIGINT AS n FROM ${linesSql(file, 0, false)} WHERE contains(line, '"') AND regexp_matches(line, ${literal(pattern)})`;
+  // A blank beside a quote: cheap substring tests first, the pattern for those lines only.
+  const beside = [`'" '`, `' "'`, `E'"\\t'`, `E'\\t"'`].map((b) => `contains(line, ${b})`).join(' OR ');
+  return `SELECT count(*)::BIGINT AS n FROM ${linesSql(file, 0, false)} WHERE (${beside}) AND regexp_matches(line, ${literal(pattern)})`;
 }
 
 /**

@@ -158,9 +158,10 @@ export async function ingestMappedFile(
   const names = mapping.layout === 'csv' ? delimitedNames(mapping, await readFirstLine(file)) : [];
   const batchId = randomUUID();
   const wantSql = options.engine !== 'js';
-  // A CSV whose head has quotes goes to DuckDB's CSV reader after the scan (stageQuotedCsv),
-  // not to the line reader: skip a pass that would be thrown away.
-  const lineStage = wantSql && !(mapping.layout === 'csv' && (await readHead(file)).includes(0x22));
+  // A CSV whose head has quotes goes to DuckDB's CSV reader with quoting (stageQuotedCsv), not
+  // to the line reader; either runs beside the scan.
+  const quotedHead = mapping.layout === 'csv' && (await readHead(file)).includes(0x22);
+  const lineStage = wantSql && !quotedHead;
   let duplicate = false;
   // DuckDB's own reader first (stageStrict); its JSON reader refuses a BOM outright.
   const strict =
@@ -168,19 +169,24 @@ export async function ingestMappedFile(
     options.strictReader !== false &&
     (mapping.layout === 'csv' ||
       (mapping.layout === 'jsonl' && !(await readHead(file)).subarray(0, 3).equals(BOM)));
-  let staged: Promise<{ rows: StagedRows; strict: boolean } | Error> = Promise.resolve(
+  let staged: Promise<{ rows: StagedRows; reader: SqlReader } | Error> = Promise.resolve(
     new Error('not staged'),
   );
   if (lineStage) {
     staged = (async () => {
       const rows = strict ? await stageStrict(session, file, mapping, names, batchId) : undefined;
-      if (rows) return { rows, strict: true };
+      if (rows) return { rows, reader: 'strict' as const };
       if (duplicate) throw new Error('interrupted: the file is a duplicate');
       return {
         rows: await stageBronze(session, file, mapping, names, batchId, () => duplicate),
-        strict: false,
+        reader: 'lines' as const,
       };
     })().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  } else if (wantSql && quotedHead) {
+    staged = stageQuotedCsv(session, file, mapping, names, batchId).then(
+      (rows) => (rows ? { rows, reader: 'quoted' as const } : new Error('quoted reader declined')),
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
   }
   const stage = staged;
   // The hash is known long before DuckDB's pass ends: a file already ingested stops that pass.
@@ -191,7 +197,7 @@ export async function ingestMappedFile(
     ) {
       duplicate = true;
       // The pass may be between two statements (describe, COPY): interrupt until it gives up.
-      if (lineStage) {
+      if (wantSql) {
         session.connection.interrupt();
         const again = setInterval(() => session.connection.interrupt(), 10);
         void stage.finally(() => clearInterval(again));
@@ -214,9 +220,9 @@ export async function ingestMappedFile(
     // What only the scan sees: a line too long for a record, or a trailing comma (DuckDB's
     // readers take both). The line reader then decides per line.
     const strictMissed = scan.trailingComma || scan.longestLine > MAX_LINE_BYTES;
-    let usedStrict = !(stageOutcome instanceof Error) && stageOutcome.strict;
-    if (usedStrict && !duplicate && strictMissed && !(stageOutcome instanceof Error)) {
-      usedStrict = false;
+    let reader = stageOutcome instanceof Error ? undefined : stageOutcome.reader;
+    if (reader === 'strict' && !duplicate && strictMissed && !(stageOutcome instanceof Error)) {
+      reader = 'lines';
       await rm(stageOutcome.rows.dir, { recursive: true, force: true });
       stagedRows = await stageBronze(session, file, mapping, names, batchId, () => false).catch(
         (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
@@ -229,14 +235,16 @@ export async function ingestMappedFile(
     if (duplicate) return { ...duplicateOf(mapping.dataset, scan.contentHash), engine };
     const batch = { batchId, contentHash: scan.contentHash, source: file };
     if (quotedCsv && options.engine !== 'js' && scan.sqlSafe) {
-      const quoted = await stageQuotedCsv(session, file, mapping, names, batchId);
-      if (quoted) {
-        try {
-          const result = await commitBronze(session, file, quoted, batch, options);
-          return { ...result, engine: 'sql', reader: 'quoted' };
-        } finally {
-          await rm(quoted.dir, { recursive: true, force: true });
-        }
+      // Quotes past the head: the lines staged beside the scan are of no use.
+      if (reader !== 'quoted' && !(stagedRows instanceof Error)) {
+        await rm(stagedRows.dir, { recursive: true, force: true });
+        stagedRows = await stageQuotedCsv(session, file, mapping, names, batchId).then(
+          (rows) => rows ?? new Error('quoted reader declined'),
+        );
+      }
+      if (!(stagedRows instanceof Error)) {
+        const result = await commitBronze(session, file, stagedRows, batch, options);
+        return { ...result, engine: 'sql', reader: 'quoted' };
       }
     }
     if (engine === 'js') {
@@ -254,8 +262,12 @@ export async function ingestMappedFile(
     }
     if (stagedRows instanceof Error) throw stagedRows;
     const result = await commitBronze(session, file, stagedRows, batch, options);
-    const reader: SqlReader = usedStrict ? 'strict' : 'lines';
-    return { ...result, engine, reader, ...(await unmappedOf(session, file, mapping, names, result)) };
+    return {
+      ...result,
+      engine,
+      reader: reader === 'strict' ? 'strict' : 'lines',
+      ...(await unmappedOf(session, file, mapping, names, result)),
+    };
   } finally {
     if (!(stagedRows instanceof Error)) await rm(stagedRows.dir, { recursive: true, force: true });
   }

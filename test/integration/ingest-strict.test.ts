@@ -175,6 +175,17 @@ describe('the strict reader gives the line reader’s bronze, and hands doubtful
     expect(windows.r).toMatchObject({ reader: 'strict', accepted: 2000 });
     expect(windows.rows).toEqual(lines.rows);
 
+    // Quotes only past the head (64 KiB): the rows staged beside the scan give way to the quoted reader.
+    const late = join(env.dir, 'late-quotes.csv');
+    await writeFile(
+      late,
+      `${header}\n${body.join('\n')}\n"MSFT",2024-03-04T14:30:00Z,1,1,P,x,@,C,vendor,"a,b"\n`,
+    );
+    const quoted = await ingest('csv-late-quotes', late, identityMapping('trades', 'csv'), true);
+    const perRecord = await ingest('csv-late-quotes-js', late, identityMapping('trades', 'csv'), true, 'js');
+    expect(quoted.r).toMatchObject({ engine: 'sql', reader: 'quoted', accepted: 2001, quarantined: 0 });
+    expect(quoted.rows).toEqual(perRecord.rows);
+
     const short = join(env.dir, 'short.csv');
     await writeFile(
       short,
