@@ -5,18 +5,9 @@ import { LakeSession, openLake } from '../../layers/index.js';
 import { identityMapping, ingestMappedFile } from '../../pipelines/index.js';
 import { ENGINE_RUNS, engineOf, inputFor } from '../helpers/engine-runs.js';
 import { tempLake } from '../helpers/temp-lake.js';
+import { GOOD_TRADE } from '../helpers/trade-fixtures.js';
 
-const good = {
-  symbol: 'AAPL',
-  event_at: '2024-03-04T14:30:00.123456Z',
-  price: 170.25,
-  size: 100,
-  exchange: 'P',
-  trade_id: '42',
-  conditions: ['@'],
-  tape: 'C',
-  source: 'vendor',
-};
+const good = GOOD_TRADE;
 const line = (o: Record<string, unknown>) => JSON.stringify(o);
 const without = (k: string) => line(Object.fromEntries(Object.entries(good).filter(([key]) => key !== k)));
 

@@ -9,6 +9,7 @@ import {
   parseFieldMap,
 } from '../../pipelines/index.js';
 import { tempLake } from '../helpers/temp-lake.js';
+import { GOOD_TRADE } from '../helpers/trade-fixtures.js';
 
 /**
  * DuckDB's own readers (read_json, read_csv: the strict reader) accept a whole file in one
@@ -17,17 +18,7 @@ import { tempLake } from '../helpers/temp-lake.js';
  */
 const COLS = `symbol, strftime(event_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS event_at, price, size, exchange, trade_id, conditions, tape, source, extra, dt`;
 
-const base = {
-  symbol: 'AAPL',
-  event_at: '2024-03-04T14:30:00.123456Z',
-  price: 170.25,
-  size: 100,
-  exchange: 'P',
-  trade_id: '42',
-  conditions: ['@'],
-  tape: 'C',
-  source: 'vendor',
-};
+const base = GOOD_TRADE;
 
 /** Valid records of many shapes: key orders, optional keys absent or null, unknown keys, escapes, integer ids, several days. */
 function validLines(n: number): string[] {
