@@ -165,10 +165,10 @@ function csvColumnsSql(
 }
 
 /**
- * The bulk fast path: one DuckDB query reads every line of the file (in parallel), extracts
- * each mapped value once (one `from_json` parse per line into a struct of raw values, plus
- * `json_keys` for unknown fields; CSV cells by splitting, no JSON at all), runs the contract's
- * rules as SQL over those plain columns (generated from the same rules as the zod schemas) and
+ * The bulk path: one DuckDB query reads every record of the file (in parallel), extracts each
+ * mapped value once (a JSON record as one `MAP(VARCHAR, JSON)`; CSV cells by splitting or by
+ * read_csv, no JSON at all), runs the contract's rules as SQL over those plain columns
+ * (generated from the same rules as the zod schemas) and
  * yields one row per record: `source_line` (Parquet input only; line files are numbered later,
  * see quarantineRowsSql), `raw` (the text of a refused record), `reason` (NULL when valid),
  * `contract_version`, then the typed contract columns.

@@ -143,7 +143,8 @@ async function stageBronze(
  *
  * The SQL engine validates the file and writes its bronze partitions in one DuckDB pass while
  * Node hashes and scans it (both run at once: DuckDB on its threads, the hash on the main
- * thread). A CSV with quotes goes through DuckDB's CSV reader instead (stageQuotedCsv). If the
+ * thread): DuckDB's own reader first (stageStrict), the line reader when that declines. A CSV
+ * with quotes goes through DuckDB's CSV reader with quoting instead (stageQuotedCsv). If the
  * scan finds the file unsafe for the SQL readers (invalid UTF-8, a lone CR), or a quoted CSV
  * cannot be read exactly, auto falls back to the per-record engine and staged files are dropped.
  */
