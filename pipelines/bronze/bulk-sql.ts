@@ -1,12 +1,7 @@
 import { contractSql, DATASETS } from '../../contracts/index.js';
 import { ident, type LakeSession, literal } from '../../layers/index.js';
 import { MAX_LINE_BYTES } from '../sources/jsonl-source.js';
-import {
-  delimitedInputStages,
-  mapInputStages,
-  mapRecordStages,
-  unmappedJsonKeys,
-} from '../sources/map-sql.js';
+import { delimitedInputStages, mapInputStages, unmappedJsonKeys } from '../sources/map-sql.js';
 import type { ColumnMapping } from '../sources/mapping.js';
 import { readFirstLine } from './file-scan.js';
 
@@ -54,7 +49,7 @@ export function quarantineRowsSql(
 
 /**
  * The key list of a JSON file's first record (a Parquet file's columns): the usual key order
- * (a hint for mapRecordStages) and what the file offers a mapping. Undefined when unreadable.
+ * (a hint for mapInputStages) and what the file offers a mapping. Undefined when unreadable.
  */
 export async function firstRecordKeys(
   session: LakeSession,
@@ -217,7 +212,7 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
         `ext AS (SELECT source_line, line, CASE ${parseError} END AS parse_error, m FROM obj)`,
       );
     }
-    inputs = [...mapRecordStages('m', keyOrder), ...mapInputStages(mapping, 'm', keyOrder)];
+    inputs = mapInputStages(mapping, 'm', keyOrder);
     if (strictJson) {
       // yyjson (DuckDB's parser) takes NaN/Infinity in any case, JSON.parse does not: a value of
       // an unknown or unmapped key that holds one stops the pass (mapped ones fail their rule).

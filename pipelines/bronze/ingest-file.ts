@@ -23,6 +23,8 @@ import { readFirstLine, readHead, scanFile } from './file-scan.js';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
 export type IngestEngine = 'auto' | 'sql' | 'js';
 
 export interface IngestFileOptions {
@@ -159,37 +161,35 @@ export async function ingestMappedFile(
   const names = mapping.layout === 'csv' ? delimitedNames(mapping, await readFirstLine(file)) : [];
   const batchId = randomUUID();
   const wantSql = options.engine !== 'js';
+  const head = await readHead(file);
   // A CSV whose head has quotes goes to DuckDB's CSV reader with quoting (stageQuotedCsv), not
   // to the line reader; either runs beside the scan.
-  const quotedHead = mapping.layout === 'csv' && (await readHead(file)).includes(0x22);
+  const quotedHead = mapping.layout === 'csv' && head.includes(0x22);
   const lineStage = wantSql && !quotedHead;
   let duplicate = false;
   // DuckDB's own reader first (stageStrict); its JSON reader refuses a BOM outright.
   const strict =
     lineStage &&
     options.strictReader !== false &&
-    (mapping.layout === 'csv' ||
-      (mapping.layout === 'jsonl' && !(await readHead(file)).subarray(0, 3).equals(BOM)));
-  let staged: Promise<{ rows: StagedRows; reader: SqlReader } | Error> = Promise.resolve(
-    new Error('not staged'),
-  );
-  if (lineStage) {
-    staged = (async () => {
-      const rows = strict ? await stageStrict(session, file, mapping, names, batchId) : undefined;
-      if (rows) return { rows, reader: 'strict' as const };
-      if (duplicate) throw new Error('interrupted: the file is a duplicate');
-      return {
-        rows: await stageBronze(session, file, mapping, names, batchId, () => duplicate),
-        reader: 'lines' as const,
-      };
-    })().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-  } else if (wantSql && quotedHead) {
-    staged = stageQuotedCsv(session, file, mapping, names, batchId).then(
-      (rows) => (rows ? { rows, reader: 'quoted' as const } : new Error('quoted reader declined')),
-      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-    );
-  }
-  const stage = staged;
+    (mapping.layout === 'csv' || (mapping.layout === 'jsonl' && !head.subarray(0, 3).equals(BOM)));
+  const stageLines = async () => {
+    const rows = strict ? await stageStrict(session, file, mapping, names, batchId) : undefined;
+    if (rows) return { rows, reader: 'strict' as const };
+    if (duplicate) throw new Error('interrupted: the file is a duplicate');
+    return {
+      rows: await stageBronze(session, file, mapping, names, batchId, () => duplicate),
+      reader: 'lines' as const,
+    };
+  };
+  const stageQuoted = async () => {
+    const rows = await stageQuotedCsv(session, file, mapping, names, batchId);
+    return rows ? { rows, reader: 'quoted' as const } : new Error('quoted reader declined');
+  };
+  const stage: Promise<{ rows: StagedRows; reader: SqlReader } | Error> = lineStage
+    ? stageLines().catch(asError)
+    : wantSql
+      ? stageQuoted().catch(asError)
+      : Promise.resolve(new Error('not staged'));
   // The hash is known long before DuckDB's pass ends: a file already ingested stops that pass.
   const scanned = scanFile(file, { json: mapping.layout === 'jsonl' }).then(async (scan) => {
     if (
@@ -222,12 +222,10 @@ export async function ingestMappedFile(
     // readers take both). The line reader then decides per line.
     const strictMissed = scan.trailingComma || scan.longestLine > MAX_LINE_BYTES;
     let reader = stageOutcome instanceof Error ? undefined : stageOutcome.reader;
-    if (reader === 'strict' && !duplicate && strictMissed && !(stageOutcome instanceof Error)) {
+    if (reader === 'strict' && !duplicate && strictMissed && !(stagedRows instanceof Error)) {
       reader = 'lines';
-      await rm(stageOutcome.rows.dir, { recursive: true, force: true });
-      stagedRows = await stageBronze(session, file, mapping, names, batchId, () => false).catch(
-        (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-      );
+      await rm(stagedRows.dir, { recursive: true, force: true });
+      stagedRows = await stageBronze(session, file, mapping, names, batchId, () => false).catch(asError);
     }
     const quotedCsv = mapping.layout === 'csv' && scan.hasQuotes;
     // Forced `sql` still needs UTF-8: DuckDB cannot hold other bytes in text.

@@ -173,7 +173,7 @@ export function unmappedJsonKeys(m: ColumnMapping): string[] {
 /**
  * A JSON record as DuckDB parses it into `MAP(VARCHAR, JSON)` (from_json of a line, or
  * read_json): keys case-sensitive and in file order, repeated keys kept, each value the JSON
- * text from_json gives (SQL NULL for JSON null). The columns of mapRecordStages go with it:
+ * text from_json gives (SQL NULL for JSON null). The columns of mapRecordStages (added by mapInputStages) go with it:
  * `vals` (the values), `usual` (the keys are exactly the file's usual list: values are then
  * read by position, a lookup by key costs several times more) and `dup` (a key repeats: the
  * last value wins, as in JSON.parse).
@@ -215,7 +215,7 @@ function mapRecord(map: string, keyOrder: readonly string[] | undefined): JsonRe
  * The select lists (applied one after another) of the columns mapRecord reads besides the map
  * `map`: `usual` and `vals`, then `dup` (only a record without the usual keys can repeat one).
  */
-export function mapRecordStages(map: string, keyOrder: readonly string[] | undefined): string[] {
+function mapRecordStages(map: string, keyOrder: readonly string[] | undefined): string[] {
   const usual = keyOrder?.length
     ? `map_keys(${map}) = [${keyOrder.map(literal).join(', ')}]::VARCHAR[]`
     : 'false';
@@ -266,11 +266,11 @@ function recordInputStages(m: ColumnMapping, r: JsonRecord, keyOrder?: readonly 
 }
 
 /**
- * Input stages of a `MAP(VARCHAR, JSON)` record `map` (see recordInputStages), after the
- * stages of mapRecordStages.
+ * Input stages of a `MAP(VARCHAR, JSON)` record `map`: the columns mapRecord reads
+ * (mapRecordStages), then recordInputStages.
  */
 export function mapInputStages(m: ColumnMapping, map: string, keyOrder?: readonly string[]): string[] {
-  return recordInputStages(m, mapRecord(map, keyOrder), keyOrder);
+  return [...mapRecordStages(map, keyOrder), ...recordInputStages(m, mapRecord(map, keyOrder), keyOrder)];
 }
 
 /** SQL true when a list's JSON text is a compact array of plain strings (`["@","F"]`, no escapes). */
