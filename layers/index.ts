@@ -15,7 +15,7 @@ export { crashPoint, SqlCatalog } from './catalog/sql-catalog.js';
 export { type Config, type ConfigFlags, LOG_LEVELS, type LogLevel, loadConfig, redactUrl } from './config.js';
 export { lakeTablesIn } from './duckdb/parse.js';
 export { LakeSession, type SessionOptions } from './duckdb/session.js';
-export { ident, literal, viewName } from './duckdb/sql.js';
+export { ident, literal, utcDateSql, viewName } from './duckdb/sql.js';
 export {
   CommitError,
   ConfigError,

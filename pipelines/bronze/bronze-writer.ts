@@ -10,10 +10,18 @@ import {
   literal,
   QUARANTINE_COLUMNS,
   tableRef,
+  utcDateSql,
   writeTable,
 } from '../../layers/index.js';
 import { NdjsonSpool } from './ndjson-spool.js';
 import type { SourceRecord } from './source-record.js';
+
+/** SQL: the bronze partition `dt` of a valid record, the UTC date of its partition field. */
+export function partitionDateSql(dataset: DatasetName): string {
+  const { partitionField, columns } = DATASETS[dataset];
+  const type = columns.find((c) => c.name === partitionField)?.sqlType ?? 'DATE';
+  return utcDateSql(ident(partitionField), type);
+}
 
 export interface BronzeBatchOptions {
   /** Where the records came from (file path or feed name); kept in the quarantine. */
@@ -121,7 +129,7 @@ export async function writeBronzeBatch(
       (c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name),
     );
     const select = contractCols.map((c) => ident(c.name)).join(', ');
-    const sql = `SELECT ${select}, ${lineage}, CAST(${ident(contract.partitionField)} AS DATE) AS dt FROM read_json(${literal(good.path)}, format = 'newline_delimited', columns = ${jsonColumns(contractCols)})`;
+    const sql = `SELECT ${select}, ${lineage}, ${partitionDateSql(dataset)} AS dt FROM read_json(${literal(good.path)}, format = 'newline_delimited', columns = ${jsonColumns(contractCols)})`;
     const written = await writeTable(session, bronze, sql, {
       operation: 'append',
       partitionColumn: 'dt',

@@ -17,7 +17,7 @@ import { MAX_LINE_BYTES } from '../sources/jsonl-source.js';
 import { columnNames, unmappedRequiredFields } from '../sources/map-record.js';
 import { readMapped } from '../sources/mapped-source.js';
 import type { ColumnMapping } from '../sources/mapping.js';
-import { type BronzeBatchResult, writeBronzeBatch } from './bronze-writer.js';
+import { type BronzeBatchResult, partitionDateSql, writeBronzeBatch } from './bronze-writer.js';
 import { firstRecordKeys, quarantineRowsSql, quotedCsvDoubtsSql, validatedRowsSql } from './bulk-sql.js';
 import { readFirstLine, readHead, scanFile } from './file-scan.js';
 
@@ -90,7 +90,7 @@ async function bronzeRowsSql(
         : ident(c.name),
     )
     .join(', ');
-  const dt = `CASE WHEN reason IS NULL THEN CAST(${ident(contract.partitionField)} AS DATE) END AS dt`;
+  const dt = `CASE WHEN reason IS NULL THEN ${partitionDateSql(mapping.dataset)} END AS dt`;
   return `SELECT ${cols}, ${lineageSql(batchId)}, ${dt} FROM (${validated})`;
 }
 
