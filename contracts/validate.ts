@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { DATASETS, type DatasetName, EXTRA_COLUMN, EXTRA_MAX_CHARS } from './datasets.js';
 import { MESSAGES } from './rules.js';
+import { isWellFormedValue, LONE_SURROGATE_MESSAGE } from './unicode.js';
 
 /** The outcome of checking one record: the contract row (with `extra`), or the reason it was refused. */
 export type Validation = { ok: true; row: Record<string, unknown> } | { ok: false; reason: string };
@@ -32,6 +33,11 @@ export function validateRecord(dataset: DatasetName, value: unknown): Validation
   const pre: string[] = [];
   for (const column of contract.columns) {
     const v = input[column.name];
+    // Neither DuckDB nor Parquet can store a lone surrogate (JSON.parse makes one from "\ud800").
+    if (!isWellFormedValue(v)) {
+      pre.push(`${column.name}: ${LONE_SURROGATE_MESSAGE}`);
+      continue;
+    }
     if (column.rule?.kind === 'text' && column.rule.fromInteger && typeof v === 'number') {
       if (Number.isSafeInteger(v)) input[column.name] = String(v);
       else pre.push(`${column.name}: ${MESSAGES.unsafeInteger}`);
@@ -47,7 +53,8 @@ export function validateRecord(dataset: DatasetName, value: unknown): Validation
           pre,
           parsed.success ? [] : firstIssuePerField(parsed.error),
         );
-  if (extraText !== null && extraText.length > EXTRA_MAX_CHARS) {
+  if (extras > 0 && !isWellFormedValue(extra)) merged.push(`${EXTRA_COLUMN}: ${LONE_SURROGATE_MESSAGE}`);
+  else if (extraText !== null && extraText.length > EXTRA_MAX_CHARS) {
     merged.push(`${EXTRA_COLUMN}: ${MESSAGES.maxLength(EXTRA_MAX_CHARS)}`);
   }
   if (merged.length > 0) return { ok: false, reason: merged.join('; ') };

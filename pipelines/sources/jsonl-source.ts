@@ -1,3 +1,4 @@
+import { checkParsedLine } from '../../contracts/index.js';
 import type { SourceRecord } from '../bronze/source-record.js';
 import { MAX_LINE_BYTES, readLines } from './lines-source.js';
 
@@ -15,7 +16,7 @@ export async function* readJsonLines(path: string): AsyncGenerator<SourceRecord>
       continue;
     }
     try {
-      yield { line: l.line, raw: l.text, value: JSON.parse(l.text) };
+      yield { line: l.line, raw: l.text, ...checkParsedLine(l.text, JSON.parse(l.text)) };
     } catch (err) {
       yield { line: l.line, raw: l.text, error: `malformed JSON: ${(err as Error).message}` };
     }

@@ -80,6 +80,9 @@ const CORPUS: Array<[string, string, string]> = [
   ['NaN in an unknown field', line(good).replace(/}$/, ',"vendor_x":NaN}'), 'malformed JSON'],
   // A repeated key: the last value counts, as JSON.parse takes it.
   ['repeated key, the last value refused', line(good).replace(/}$/, ',"price":-1}'), 'price: must be > 0'],
+  // JSON.parse takes an unpaired surrogate escape; DuckDB and Parquet cannot hold one.
+  ['lone surrogate escape', line(good).replace('"P"', '"P\\ud800"'), 'malformed JSON'],
+  ['lone surrogate in an unknown key', line(good).replace(/}$/, ',"x\\udc00":1}'), 'malformed JSON'],
   ['JSON array', '[1, 2, 3]', '(record): expected a JSON object'],
   ['wrong delimiter (CSV line in JSONL)', 'AAPL;2024-03-04T14:30:00Z;170.25;100', 'malformed JSON'],
   ['10 MB line', `{"symbol":"${'A'.repeat(10 * 1024 * 1024)}"}`, 'line longer than 1048576 bytes'],
@@ -97,6 +100,8 @@ const GOOD_LINES = [
   // Python-style spacing, another key order, escapes in a text field and in list items.
   `  {"source": "vendor", "trade_id": "43", "symbol": "AAP\\u004c", "event_at": "2024-03-04T14:30:00.123456Z", "price": 170.25, "size": 100, "conditions": ["\\u0040", "F"]}`,
   line({ ...good, trade_id: '44', conditions: [] }),
+  // A surrogate pair, escaped: one astral character, valid everywhere.
+  line({ ...good, trade_id: '48' }).replace('"P"', '"P\\ud83d\\ude00"'),
   line({ ...good, trade_id: '45', conditions: ['a,b', ''] }),
   // Text that only looks like a trailing comma or a NaN literal.
   line({ ...good, trade_id: '46', exchange: ',}', tape: ':nan,' }),
@@ -154,6 +159,7 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
           { trade_id: '45', symbol: 'AAPL', conditions: ['a,b', ''], extra: null, event_at: at },
           { trade_id: '46', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
           { trade_id: '47', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"b"}', event_at: at },
+          { trade_id: '48', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
           { trade_id: '7', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"x"}', event_at: at },
         ]);
         const again = await ingestMappedFile(session, input, {
