@@ -119,6 +119,17 @@ function textSchema(rule: Extract<FieldRule, { kind: 'text' }>): z.ZodType {
   return s;
 }
 
+/**
+ * Is `text` longer than `max` characters, counted as code points (as zod's string checks and
+ * DuckDB's length() count them)? `.length` counts UTF-16 units, never fewer: the cheap test first.
+ */
+export function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let n = 0;
+  for (const _ of text) if (++n > max) return true;
+  return false;
+}
+
 function listSchema(rule: Extract<FieldRule, { kind: 'list' }>): z.ZodType {
   const pattern = rule.itemPattern ? anchored(rule.itemPattern) : undefined;
   return z
@@ -130,7 +141,7 @@ function listSchema(rule: Extract<FieldRule, { kind: 'list' }>): z.ZodType {
         const item = items[i];
         let message: string | undefined;
         if (typeof item !== 'string') message = MESSAGES.itemText(i);
-        else if (item.length > rule.itemMax) message = MESSAGES.itemMax(i, rule.itemMax);
+        else if (longerThan(item, rule.itemMax)) message = MESSAGES.itemMax(i, rule.itemMax);
         else if (pattern && rule.itemPattern && !pattern.test(item))
           message = MESSAGES.itemPattern(i, rule.itemPattern.message);
         if (message) {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { DATASETS, type DatasetName, EXTRA_COLUMN, EXTRA_MAX_CHARS } from './datasets.js';
-import { MESSAGES } from './rules.js';
+import { longerThan, MESSAGES } from './rules.js';
 import { isWellFormedValue, LONE_SURROGATE_MESSAGE } from './unicode.js';
 
 /** The outcome of checking one record: the contract row (with `extra`), or the reason it was refused. */
@@ -54,7 +54,7 @@ export function validateRecord(dataset: DatasetName, value: unknown): Validation
           parsed.success ? [] : firstIssuePerField(parsed.error),
         );
   if (extras > 0 && !isWellFormedValue(extra)) merged.push(`${EXTRA_COLUMN}: ${LONE_SURROGATE_MESSAGE}`);
-  else if (extraText !== null && extraText.length > EXTRA_MAX_CHARS) {
+  else if (extraText !== null && longerThan(extraText, EXTRA_MAX_CHARS)) {
     merged.push(`${EXTRA_COLUMN}: ${MESSAGES.maxLength(EXTRA_MAX_CHARS)}`);
   }
   if (merged.length > 0) return { ok: false, reason: merged.join('; ') };

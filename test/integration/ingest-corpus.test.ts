@@ -83,6 +83,17 @@ const CORPUS: Array<[string, string, string]> = [
   // JSON.parse takes an unpaired surrogate escape; DuckDB and Parquet cannot hold one.
   ['lone surrogate escape', line(good).replace('"P"', '"P\\ud800"'), 'malformed JSON'],
   ['lone surrogate in an unknown key', line(good).replace(/}$/, ',"x\\udc00":1}'), 'malformed JSON'],
+  // Lengths count characters (code points), not UTF-16 units: 17 astral characters are 17 of 16.
+  [
+    'text over its limit',
+    line({ ...good, exchange: '😀'.repeat(17) }),
+    'exchange: longer than 16 characters',
+  ],
+  [
+    'list item over its limit',
+    line({ ...good, conditions: ['😀'.repeat(9)] }),
+    'conditions: item 0: longer than 8 characters',
+  ],
   ['JSON array', '[1, 2, 3]', '(record): expected a JSON object'],
   ['wrong delimiter (CSV line in JSONL)', 'AAPL;2024-03-04T14:30:00Z;170.25;100', 'malformed JSON'],
   ['10 MB line', `{"symbol":"${'A'.repeat(10 * 1024 * 1024)}"}`, 'line longer than 1048576 bytes'],
@@ -102,6 +113,7 @@ const GOOD_LINES = [
   line({ ...good, trade_id: '44', conditions: [] }),
   // A surrogate pair, escaped: one astral character, valid everywhere.
   line({ ...good, trade_id: '48' }).replace('"P"', '"P\\ud83d\\ude00"'),
+  line({ ...good, trade_id: '49', exchange: '😀'.repeat(16), conditions: ['😀'.repeat(8)] }),
   line({ ...good, trade_id: '45', conditions: ['a,b', ''] }),
   // Text that only looks like a trailing comma or a NaN literal.
   line({ ...good, trade_id: '46', exchange: ',}', tape: ':nan,' }),
@@ -160,6 +172,7 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
           { trade_id: '46', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
           { trade_id: '47', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"b"}', event_at: at },
           { trade_id: '48', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
+          { trade_id: '49', symbol: 'AAPL', conditions: ['😀'.repeat(8)], extra: null, event_at: at },
           { trade_id: '7', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"x"}', event_at: at },
         ]);
         const again = await ingestMappedFile(session, input, {
