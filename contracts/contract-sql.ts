@@ -89,6 +89,7 @@ function textChecks(rule: Extract<FieldRule, { kind: 'text' }>, s: string): stri
   parts.push(`WHEN ${longerThan(s, rule.max)} THEN ${q(MESSAGES.maxLength(rule.max))}`);
   if (rule.pattern)
     parts.push(`WHEN NOT ${patternMatchSql(s, rule.pattern.source)} THEN ${q(rule.pattern.message)}`);
+  parts.push(`WHEN contains(${s}, chr(0)) THEN ${q(MESSAGES.nul)}`);
   return parts.join(' ');
 }
 

@@ -15,6 +15,7 @@ export {
   isDatasetName,
 } from './datasets.js';
 export { SYMBOL_PATTERN } from './fields.js';
+export { jsonText } from './json-text.js';
 export { compatibilityProblems, PUBLISHED_DIR, publishedJsonSchemas } from './published.js';
 export { QUOTE_RECORD_RULES, Quote } from './quote.contract.js';
 export {

@@ -52,6 +52,7 @@ export const MESSAGES = {
   nonnegative: 'must be >= 0',
   integer: 'must be an integer',
   text: 'expected text',
+  nul: 'text holds a NUL character (U+0000), which PostgreSQL cannot store',
   unsafeInteger: 'integer beyond 2^53 would lose precision; send it as text',
   list: 'expected a list of text',
   instant: 'timestamp must be RFC 3339 with an offset, e.g. 2024-03-04T14:30:00.123456Z',
@@ -116,7 +117,8 @@ function textSchema(rule: Extract<FieldRule, { kind: 'text' }>): z.ZodType {
   if (rule.min > 0) s = s.min(rule.min, { error: MESSAGES.minLength(rule.min), abort: true });
   s = s.max(rule.max, { error: MESSAGES.maxLength(rule.max), abort: true });
   if (rule.pattern) s = s.regex(anchored(rule.pattern), { error: rule.pattern.message, abort: true });
-  return s;
+  // Gold is served into PostgreSQL, whose text cannot hold U+0000: refused at the edge, not at serving.
+  return s.refine((v) => !v.includes('\u0000'), { error: MESSAGES.nul, abort: true });
 }
 
 /**

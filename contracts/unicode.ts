@@ -6,11 +6,19 @@ export const LONE_SURROGATE_MESSAGE = 'text holds a lone UTF-16 surrogate (not v
 
 /** True when every string in `value` (object keys included, at any depth) is well-formed Unicode. */
 export function isWellFormedValue(value: unknown): boolean {
-  if (typeof value === 'string') return !LONE_SURROGATE.test(value);
-  if (typeof value !== 'object' || value === null) return true;
-  if (Array.isArray(value)) return value.every(isWellFormedValue);
-  for (const [k, v] of Object.entries(value)) {
-    if (LONE_SURROGATE.test(k) || !isWellFormedValue(v)) return false;
+  // An explicit stack: JSON.parse takes nesting deeper than recursion could walk.
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return false;
+    } else if (Array.isArray(v)) stack.push(...v);
+    else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        if (LONE_SURROGATE.test(k)) return false;
+        stack.push(x);
+      }
+    }
   }
   return true;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DATASETS, type DatasetName, EXTRA_COLUMN, EXTRA_MAX_CHARS } from './datasets.js';
+import { jsonText } from './json-text.js';
 import { longerThan, MESSAGES } from './rules.js';
 import { isWellFormedValue, LONE_SURROGATE_MESSAGE } from './unicode.js';
 
@@ -43,7 +44,7 @@ export function validateRecord(dataset: DatasetName, value: unknown): Validation
       else pre.push(`${column.name}: ${MESSAGES.unsafeInteger}`);
     }
   }
-  const extraText = extras > 0 ? JSON.stringify(extra) : null;
+  const extraText = extras > 0 ? jsonText(extra) : null;
   const parsed = contract.schema.safeParse(input);
   const merged =
     parsed.success && pre.length === 0

@@ -1,7 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DATASETS, type DatasetName, type Validation, validateRecord } from '../../contracts/index.js';
+import {
+  DATASETS,
+  type DatasetName,
+  jsonText,
+  type Validation,
+  validateRecord,
+} from '../../contracts/index.js';
 import {
   bronzeColumns,
   type ColumnDef,
@@ -153,8 +159,9 @@ function rawText(record: SourceRecord): string {
 
 function safeStringify(value: unknown): string {
   try {
-    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'undefined';
+    return value === undefined ? 'undefined' : jsonText(value);
   } catch {
+    // A value JSON cannot write at all (a cycle).
     return String(value);
   }
 }

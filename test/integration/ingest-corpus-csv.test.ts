@@ -44,6 +44,11 @@ const BAD: Array<[string, string, string]> = [
   ['source with a capital', cells({ 8: 'Vendor' }), 'source: source must be a lower-case name'],
   ['source starting with a dash', cells({ 8: '-x' }), 'source: source must be a lower-case name'],
   ['condition too long', cells({ 6: '@ ABCDEFGHI' }), 'conditions: item 1: longer than 8 characters'],
+  [
+    'NUL byte in a text cell',
+    cells({ 4: 'P\u0000' }),
+    'exchange: text holds a NUL character (U+0000), which PostgreSQL cannot store',
+  ],
 ];
 
 /** Rows both engines accept, with forms the fast SQL tests do not vouch for (regex fallback). */

@@ -94,6 +94,11 @@ const CORPUS: Array<[string, string, string]> = [
     line({ ...good, conditions: ['😀'.repeat(9)] }),
     'conditions: item 0: longer than 8 characters',
   ],
+  [
+    'NUL character in a text field',
+    line({ ...good, exchange: 'P\u0000' }),
+    'exchange: text holds a NUL character (U+0000), which PostgreSQL cannot store',
+  ],
   ['JSON array', '[1, 2, 3]', '(record): expected a JSON object'],
   ['wrong delimiter (CSV line in JSONL)', 'AAPL;2024-03-04T14:30:00Z;170.25;100', 'malformed JSON'],
   ['10 MB line', `{"symbol":"${'A'.repeat(10 * 1024 * 1024)}"}`, 'line longer than 1048576 bytes'],
@@ -114,6 +119,8 @@ const GOOD_LINES = [
   // A surrogate pair, escaped: one astral character, valid everywhere.
   line({ ...good, trade_id: '48' }).replace('"P"', '"P\\ud83d\\ude00"'),
   line({ ...good, trade_id: '49', exchange: '😀'.repeat(16), conditions: ['😀'.repeat(8)] }),
+  // Nesting deeper than JSON.stringify can recurse, in an unknown field: kept in extra.
+  line({ ...good, trade_id: '50' }).replace(/}$/, `,"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`),
   line({ ...good, trade_id: '45', conditions: ['a,b', ''] }),
   // Text that only looks like a trailing comma or a NaN literal.
   line({ ...good, trade_id: '46', exchange: ',}', tape: ':nan,' }),
@@ -173,6 +180,13 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
           { trade_id: '47', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"b"}', event_at: at },
           { trade_id: '48', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
           { trade_id: '49', symbol: 'AAPL', conditions: ['😀'.repeat(8)], extra: null, event_at: at },
+          {
+            trade_id: '50',
+            symbol: 'AAPL',
+            conditions: ['@'],
+            extra: `{"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+            event_at: at,
+          },
           { trade_id: '7', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"x"}', event_at: at },
         ]);
         const again = await ingestMappedFile(session, input, {
