@@ -83,13 +83,17 @@ const shorterThan = (s: string, n: number) =>
   n === 1 ? `strlen(${s}) = 0` : `(strlen(${s}) < ${4 * n} AND length(${s}) < ${n})`;
 const longerThan = (s: string, n: number) => `(strlen(${s}) > ${n} AND length(${s}) > ${n})`;
 
-function textChecks(rule: Extract<FieldRule, { kind: 'text' }>, s: string): string {
+function textChecks(
+  rule: Extract<FieldRule, { kind: 'text' }>,
+  s: string,
+  options: ContractSqlOptions,
+): string {
   const parts: string[] = [];
   if (rule.min > 0) parts.push(`WHEN ${shorterThan(s, rule.min)} THEN ${q(MESSAGES.minLength(rule.min))}`);
   parts.push(`WHEN ${longerThan(s, rule.max)} THEN ${q(MESSAGES.maxLength(rule.max))}`);
-  if (rule.pattern)
+  if (rule.pattern && !options.patternsPerValue)
     parts.push(`WHEN NOT ${patternMatchSql(s, rule.pattern.source)} THEN ${q(rule.pattern.message)}`);
-  parts.push(`WHEN contains(${s}, chr(0)) THEN ${q(MESSAGES.nul)}`);
+  if (!options.withoutNul) parts.push(`WHEN contains(${s}, chr(0)) THEN ${q(MESSAGES.nul)}`);
   return parts.join(' ');
 }
 
@@ -111,10 +115,11 @@ function listReason(rule: Extract<FieldRule, { kind: 'list' }>, x: Inputs): stri
     `WHEN ${longerThan(`${x.li}[${i}]`, rule.itemMax)} THEN 'item ' || ${idx} || ': ${MESSAGES.maxLength(rule.itemMax)}'`,
     ...(rule.itemPattern ? [`ELSE 'item ' || ${idx} || ': ' || ${q(rule.itemPattern.message)}`] : []),
   ].join(' ');
-  // Items all text (lt NULL) whose bytes together fit one item: no item can be too long.
+  // Items all text (lt NULL) and the list's text (a JSON array or a cell, never shorter in
+  // bytes than its items together: a JSON escape decodes to fewer bytes) fits one item.
   const fits = rule.itemPattern
     ? ''
-    : `WHEN ${x.lt} IS NULL AND strlen(array_to_string(${x.li}, '')) <= ${rule.itemMax} THEN NULL `;
+    : `WHEN ${x.lt} IS NULL AND strlen(${x.s}) <= ${rule.itemMax} THEN NULL `;
   return `CASE WHEN ${x.t} IS NULL THEN NULL WHEN ${x.t} <> 'ARRAY' THEN ${q(MESSAGES.list)} WHEN len(${x.li}) > ${rule.maxItems} THEN ${q(MESSAGES.maxItems(rule.maxItems))} ${fits}WHEN ${i} > 0 THEN (CASE ${itemReason} END) END`;
 }
 
@@ -122,7 +127,7 @@ function listReason(rule: Extract<FieldRule, { kind: 'list' }>, x: Inputs): stri
  * The reason the extracted value `x` breaks `rule`, or NULL. `v` names the field's typed value
  * (typedValueOf, computed in an earlier projection), so a time or date is parsed once per row.
  */
-function reasonOf(rule: FieldRule, x: Inputs, v: string): string {
+function reasonOf(rule: FieldRule, x: Inputs, v: string, options: ContractSqlOptions): string {
   switch (rule.kind) {
     case 'number': {
       const checks = [
@@ -139,7 +144,7 @@ function reasonOf(rule: FieldRule, x: Inputs, v: string): string {
       const ints = rule.fromInteger
         ? `WHEN ${safeInteger(x)} THEN NULL WHEN ${x.t} IN ${NUMERIC_JSON} THEN ${q(MESSAGES.unsafeInteger)} `
         : '';
-      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} ${ints}WHEN ${x.t} <> 'VARCHAR' THEN ${q(MESSAGES.text)} ${textChecks(rule, x.s)} END`;
+      return `CASE WHEN ${missing(x)} THEN ${nullOrRequired(rule.nullable)} ${ints}WHEN ${x.t} <> 'VARCHAR' THEN ${q(MESSAGES.text)} ${textChecks(rule, x.s, options)} END`;
     }
     case 'enum': {
       const values = rule.values.map(q).join(', ');
@@ -178,8 +183,18 @@ function typedValueOf(rule: FieldRule, x: Inputs, sqlType: string): string {
   }
 }
 
+export interface ContractSqlOptions {
+  /**
+   * Leave text patterns out of the row checks: the caller runs patternViolationsSql over what
+   * it wrote instead (a pass that accepts a whole file or nothing, see bulk-sql.ts).
+   */
+  patternsPerValue?: boolean;
+  /** Leave out the U+0000 tests: the caller knows no text can hold one (the file scan found none). */
+  withoutNul?: boolean;
+}
+
 /** The contract's rules as SQL for one dataset (see ContractSql). */
-export function contractSql(dataset: DatasetName): ContractSql {
+export function contractSql(dataset: DatasetName, options: ContractSqlOptions = {}): ContractSql {
   const contract = DATASETS[dataset];
   const typed: string[] = [];
   const checks: string[] = [];
@@ -189,7 +204,9 @@ export function contractSql(dataset: DatasetName): ContractSql {
   for (const c of fields) {
     const rule = c.rule as FieldRule;
     typed.push(`${typedValueOf(rule, inputsOf(c.name), c.sqlType)} AS ${ident(`v_${c.name}`)}`);
-    checks.push(`${reasonOf(rule, inputsOf(c.name), ident(`v_${c.name}`))} AS ${ident(`r_${c.name}`)}`);
+    checks.push(
+      `${reasonOf(rule, inputsOf(c.name), ident(`v_${c.name}`), options)} AS ${ident(`r_${c.name}`)}`,
+    );
     values.push(`${ident(`v_${c.name}`)} AS ${ident(c.name)}`);
   }
   const allFieldsOk = fields.map((c) => `${ident(`r_${c.name}`)} IS NULL`).join(' AND ');
@@ -224,4 +241,23 @@ export function contractSql(dataset: DatasetName): ContractSql {
     reasonExpr: `CASE WHEN ${valid.join(' AND ')} THEN NULL ELSE nullif(concat_ws('; ', ${reasons.join(', ')}), '') END`,
     valueSelect: values.join(', '),
   };
+}
+
+/**
+ * SQL: how many distinct values of the text columns with a pattern (symbol, source) in the
+ * Parquet files `files` break it: 0 means every row passes. The other half of
+ * `patternsPerValue`: these columns hold a few distinct values, read from Parquet dictionaries,
+ * so each is matched once instead of once per row (RE2 costs about 70 ns a call). Exact: a
+ * pattern is a function of the value alone.
+ */
+export function patternViolationsSql(dataset: DatasetName, files: readonly string[]): string {
+  const from = `read_parquet([${files.map(q).join(', ')}])`;
+  const counts = DATASETS[dataset].columns
+    .filter((c) => c.rule?.kind === 'text' && c.rule.pattern)
+    .map((c) => {
+      const rule = c.rule as Extract<FieldRule, { kind: 'text' }>;
+      const v = ident(c.name);
+      return `(SELECT count(*) FROM (SELECT DISTINCT ${v} FROM ${from}) WHERE ${v} IS NOT NULL AND NOT ${patternMatchSql(v, (rule.pattern as TextPattern).source)})`;
+    });
+  return `SELECT (${counts.length ? counts.join(' + ') : '0'})::BIGINT AS n`;
 }

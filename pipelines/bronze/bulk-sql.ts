@@ -170,7 +170,10 @@ function csvColumnsSql(
  */
 export async function validatedRowsSql(session: LakeSession, options: ValidatedRowsOptions): Promise<string> {
   const { mapping } = options;
-  const contract = contractSql(mapping.dataset);
+  // A strict pass checks text patterns per distinct value, after writing (see stageStrict).
+  const contract = contractSql(mapping.dataset, {
+    patternsPerValue: options.strict === true || options.quoted === true,
+  });
   // length() counts characters, strlen() bytes (never fewer): the cheap test first.
   const tooLong = `(strlen(line) > ${MAX_LINE_BYTES} AND length(line) > ${MAX_LINE_BYTES})`;
   const tooLongReason = `'line longer than ${MAX_LINE_BYTES} bytes'`;

@@ -23,6 +23,11 @@ export interface FileScan {
    * reader, which tells the two apart per line.
    */
   trailingComma: boolean;
+  /**
+   * A NUL byte, or (JSON scans) the escape `\u0000`: some text may hold U+0000, which the
+   * contract refuses. False means no text can, so a strict pass may skip those row tests.
+   */
+  mayHoldNul: boolean;
 }
 
 /** Does a comma, then only blanks, come before some `}` or `]` in `chunk`? (Checked from each bracket backwards: brackets are rarer than commas.) */
@@ -111,7 +116,17 @@ export async function scanFile(path: string, options: { json?: boolean } = {}): 
   let carry: Buffer = Buffer.alloc(0);
   let longestLine = 0;
   let trailingComma = false;
+  let mayHoldNul = false;
+  // The escape may straddle two chunks: the tail of the last one goes with the next.
+  let tail = Buffer.alloc(0);
   for await (const chunk of openBytes(path)) {
+    if (!mayHoldNul) {
+      const seam = tail.length ? Buffer.concat([tail, chunk.subarray(0, 8)]) : undefined;
+      mayHoldNul =
+        chunk.includes(0) ||
+        (options.json === true && (chunk.includes('\\u0000') || (seam?.includes('\\u0000') ?? false)));
+      tail = Buffer.from(chunk.subarray(-5));
+    }
     hash.update(chunk);
     bytes += chunk.length;
     if (head.length < 65_536 && !head.includes('\n')) head += chunk.subarray(0, 65_536).toString('utf8');
@@ -152,5 +167,6 @@ export async function scanFile(path: string, options: { json?: boolean } = {}): 
     firstLine: firstLineOf(head),
     longestLine,
     trailingComma,
+    mayHoldNul,
   };
 }

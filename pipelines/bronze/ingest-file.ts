@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { DATASETS, EXTRA_COLUMN } from '../../contracts/index.js';
+import { DATASETS, EXTRA_COLUMN, patternViolationsSql } from '../../contracts/index.js';
 import {
   commitStagedRows,
   ident,
@@ -109,13 +109,21 @@ async function stageStrict(
   batchId: string,
   reader: 'strict' | 'quoted' = 'strict',
 ): Promise<StagedRows | undefined> {
+  let staged: StagedRows | undefined;
   try {
     const sql = await bronzeRowsSql(session, file, mapping, names, batchId, false, reader);
-    return await stageRows(session, sql, 'dt', { onePartition: true });
+    staged = await stageRows(session, sql, 'dt', { onePartition: true });
+    // The text patterns this pass leaves out of its row checks (patternsPerValue).
+    const files = staged.files.map((f) => f.path);
+    const [bad] = files.length
+      ? await session.all<{ n: string }>(patternViolationsSql(mapping.dataset, files))
+      : [{ n: '0' }];
+    if (Number(bad?.n ?? 1) === 0) return staged;
   } catch {
     // STRICT_REFUSED, or a line DuckDB's reader cannot read at all: the line reader explains both.
-    return undefined;
   }
+  if (staged) await rm(staged.dir, { recursive: true, force: true });
+  return undefined;
 }
 
 /**
@@ -219,8 +227,9 @@ export async function ingestMappedFile(
     if ('error' in scanOutcome) throw scanOutcome.error;
     const { scan } = scanOutcome;
     // What only the scan sees: a line too long for a record, or a trailing comma (DuckDB's
-    // readers take both). The line reader then decides per line.
-    const strictMissed = scan.trailingComma || scan.longestLine > MAX_LINE_BYTES;
+    // readers take both), or text that may hold U+0000 (the strict pass does not test for it).
+    // The line reader then decides per line.
+    const strictMissed = scan.trailingComma || scan.longestLine > MAX_LINE_BYTES || scan.mayHoldNul;
     let reader = stageOutcome instanceof Error ? undefined : stageOutcome.reader;
     if (reader === 'strict' && !duplicate && strictMissed && !(stagedRows instanceof Error)) {
       reader = 'lines';
@@ -233,7 +242,8 @@ export async function ingestMappedFile(
     const engine = parquet || (wantSql && sqlOk) ? 'sql' : 'js';
     if (duplicate) return { ...duplicateOf(mapping.dataset, scan.contentHash), engine };
     const batch = { batchId, contentHash: scan.contentHash, source: file };
-    if (quotedCsv && options.engine !== 'js' && scan.sqlSafe) {
+    // The quoted reader does not test for U+0000 either: such a file goes per record.
+    if (quotedCsv && options.engine !== 'js' && scan.sqlSafe && !scan.mayHoldNul) {
       // Quotes past the head: the lines staged beside the scan are of no use.
       if (reader !== 'quoted' && !(stagedRows instanceof Error)) {
         await rm(stagedRows.dir, { recursive: true, force: true });

@@ -185,6 +185,21 @@ describe('the strict reader gives the line reader’s bronze, and hands doubtful
     const fallback = await ingest('csv-short', short, identityMapping('trades', 'csv'), true);
     expect(fallback.r).toMatchObject({ reader: 'lines', accepted: 20, quarantined: 1 });
     expect(fallback.bad).toEqual([{ line: 12, reason: 'expected 10 fields, found 3' }]);
+
+    // A NUL byte in a cell (the strict pass leaves U+0000 to the scan), and a symbol that breaks
+    // the pattern (checked per distinct value after writing): the line reader explains both.
+    const nul = join(env.dir, 'nul.csv');
+    const nulRows = [
+      'AAPL,2024-03-04T14:30:00Z,1,1,P\u0000,x,@,C,vendor,',
+      'BTC/USD,2024-03-04T14:30:00Z,1,1,P,y,@,C,vendor,',
+    ];
+    await writeFile(nul, `${[header, ...body.slice(0, 10), ...nulRows, ...body.slice(10, 20)].join('\n')}\n`);
+    const nulRun = await ingest('csv-nul', nul, identityMapping('trades', 'csv'), true);
+    expect(nulRun.r).toMatchObject({ reader: 'lines', accepted: 20, quarantined: 2 });
+    expect(nulRun.bad).toEqual([
+      { line: 12, reason: 'exchange: text holds a NUL character (U+0000), which PostgreSQL cannot store' },
+      { line: 13, reason: 'symbol: symbol must match [A-Z0-9] with inner . or - only' },
+    ]);
   });
 
   // Each file is valid but for one line the strict reader must not vouch for.
@@ -200,6 +215,23 @@ describe('the strict reader gives the line reader’s bronze, and hands doubtful
     ['upper-case INF as a price', JSON.stringify(base).replace('170.25', '-INF'), 'malformed JSON'],
     ['a line that is not an object', '[1, 2]', '(record): expected a JSON object'],
     ['a record over two lines', '{"symbol": "AAPL",', 'malformed JSON'],
+    // Text patterns are checked per distinct value after the strict pass has written its file.
+    [
+      'a symbol that breaks the pattern',
+      JSON.stringify({ ...base, symbol: 'BTC/USD' }),
+      'symbol: symbol must match',
+    ],
+    [
+      'a source that breaks the pattern',
+      JSON.stringify({ ...base, source: 'Vendor' }),
+      'source: source must be',
+    ],
+    // U+0000: the strict pass leaves it to the scan, which sees the escape.
+    [
+      'a NUL character in a text field',
+      JSON.stringify({ ...base, tape: 'C\u0000' }),
+      'tape: text holds a NUL',
+    ],
   ];
   for (const [name, bad, reason] of doubtful) {
     it(`${name}: the line reader takes the file and explains the line`, async () => {
