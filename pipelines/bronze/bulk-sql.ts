@@ -170,10 +170,10 @@ function csvColumnsSql(
  */
 export async function validatedRowsSql(session: LakeSession, options: ValidatedRowsOptions): Promise<string> {
   const { mapping } = options;
-  // A strict pass checks text patterns per distinct value, after writing (see stageStrict).
-  const contract = contractSql(mapping.dataset, {
-    patternsPerValue: options.strict === true || options.quoted === true,
-  });
+  // A pass that accepts whole files only checks text patterns per distinct value after writing
+  // (see stageStrict), and leaves U+0000 to the file scan (FileScan.mayHoldNul).
+  const wholeFile = options.strict === true || options.quoted === true;
+  const contract = contractSql(mapping.dataset, { patternsPerValue: wholeFile, withoutNul: wholeFile });
   // length() counts characters, strlen() bytes (never fewer): the cheap test first.
   const tooLong = `(strlen(line) > ${MAX_LINE_BYTES} AND length(line) > ${MAX_LINE_BYTES})`;
   const tooLongReason = `'line longer than ${MAX_LINE_BYTES} bytes'`;
