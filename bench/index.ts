@@ -14,7 +14,7 @@ import { benchTransform } from './transform.bench.js';
 
 const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const benches: Record<string, () => Promise<BenchResult[]>> = {
-  ingest: () => benchIngest(size('BENCH_INGEST_ROWS', 1_000_000)),
+  ingest: () => benchIngest(size('BENCH_INGEST_ROWS', 1_000_000), size('BENCH_INGEST_REPEAT', 1)),
   lake: () => benchLake(size('BENCH_LAKE_ROWS', 10_000_000)),
   transform: () => benchTransform(size('BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY', 20_000)),
   queue: () => benchQueue(size('BENCH_QUEUE_TRADES_PER_SYMBOL_DAY', 2_000)),

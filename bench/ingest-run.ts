@@ -6,6 +6,6 @@ import { benchIngest } from './ingest.bench.js';
 import { printResults } from './report.js';
 
 const rows = Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000);
-const results = await benchIngest(rows);
+const results = await benchIngest(rows, Number(process.env.BENCH_INGEST_REPEAT ?? 1));
 printResults(results);
 process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);
