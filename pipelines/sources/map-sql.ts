@@ -7,6 +7,21 @@ import { INTEGER_SOURCE, MAX_EPOCH_NS, MS_OR_US_THRESHOLD, NAIVE_SOURCE } from '
 const ISO_FMT = `'%Y-%m-%dT%H:%M:%S.%fZ'`;
 const match = (t: string, source: string) => patternMatchSql(t, source);
 
+/**
+ * SQL: the instant of naive TIMESTAMP `n` read as wall time in `zone` (a SQL string literal),
+ * as zonedToUtc reads it: a wall time that occurs twice (clocks set back) is its first
+ * occurrence, one that never occurs (clocks set forward) takes the offset in force before. ICU,
+ * behind timezone(), agrees on the second and picks the later occurrence for the first: the
+ * earlier candidate, from the offset a day before, wins when it is that wall time too.
+ */
+function wallTimeSql(zone: string, n: string): string {
+  if (zone === literal('UTC')) return `timezone('UTC', ${n})`;
+  const x = `timezone(${zone}, ${n})`;
+  const dayBefore = `(${x} - INTERVAL 1 DAY)`;
+  const earlier = `timezone('UTC', ${n} - (timezone(${zone}, ${dayBefore}) - timezone('UTC', ${dayBefore})))`;
+  return `CASE WHEN ${earlier} < ${x} AND timezone(${zone}, ${earlier}) = ${n} THEN ${earlier} ELSE ${x} END`;
+}
+
 /** SQL text → RFC 3339 text for a time cell `t` (VARCHAR), mirroring convertTime. */
 function timeSql(m: ColumnMapping, t: string): string {
   const zone = literal(m.timeZone);
@@ -14,12 +29,12 @@ function timeSql(m: ColumnMapping, t: string): string {
     // Only a naive time (no offset, so it ends in a digit; an instant ends in Z or an offset
     // and never matches NAIVE) is converted; anything else passes as is, to be judged by the
     // contract. The suffix test spares the regex for the usual `...Z`.
-    return `CASE WHEN NOT suffix(${t}, 'Z') AND ${match(t, NAIVE_SOURCE)} THEN strftime(timezone(${zone}, TRY_CAST(${t} AS TIMESTAMP)), ${ISO_FMT}) ELSE ${t} END`;
+    return `CASE WHEN NOT suffix(${t}, 'Z') AND ${match(t, NAIVE_SOURCE)} THEN strftime(${wallTimeSql(zone, `TRY_CAST(${t} AS TIMESTAMP)`)}, ${ISO_FMT}) ELSE ${t} END`;
   }
   const isInt = match(t, INTEGER_SOURCE);
   if (m.timeUnit === 'ms-of-day') {
     if (!m.date) return t;
-    return `CASE WHEN ${isInt} AND ${t}::HUGEINT BETWEEN 0 AND 86399999 THEN strftime(timezone(${zone}, ${literal(m.date)}::DATE::TIMESTAMP + to_milliseconds(${t}::BIGINT)), ${ISO_FMT}) ELSE ${t} END`;
+    return `CASE WHEN ${isInt} AND ${t}::HUGEINT BETWEEN 0 AND 86399999 THEN strftime(${wallTimeSql(zone, `(${literal(m.date)}::DATE::TIMESTAMP + to_milliseconds(${t}::BIGINT))`)}, ${ISO_FMT}) ELSE ${t} END`;
   }
   const nsPer = { s: '1000000000', ms: '1000000', us: '1000', ns: '1' } as const;
   const factor =

@@ -42,9 +42,17 @@ function offsetMs(zone: string, utcMs: number): number {
   return local - Math.floor(utcMs / 1000) * 1000;
 }
 
-/** UTC ISO text of a naive `YYYY-MM-DD HH:MM:SS[.f]` read in `zone`. */
+const DAY_MS = 86_400_000;
+
+/**
+ * UTC ISO text of a naive `YYYY-MM-DD HH:MM:SS[.f]` read in `zone`. Around a change of offset
+ * (within a day of it) the wall time is tried with the offset before and after: a wall time
+ * that occurs twice (clocks set back) is its first occurrence, one that never occurs (clocks
+ * set forward) takes the offset in force before, as java.time and Temporal's default do
+ * (02:30 on a New York spring-forward day is 07:30Z, 01:30 on the fall-back day 05:30Z).
+ */
 export function zonedToUtc(naive: string, zone: string): string {
-  const guess = Date.UTC(
+  const wall = Date.UTC(
     +naive.slice(0, 4),
     +naive.slice(5, 7) - 1,
     +naive.slice(8, 10),
@@ -52,9 +60,13 @@ export function zonedToUtc(naive: string, zone: string): string {
     +naive.slice(14, 16),
     +naive.slice(17, 19),
   );
-  let t = guess - offsetMs(zone, guess);
-  const second = offsetMs(zone, t);
-  t = guess - second;
+  const before = offsetMs(zone, wall - DAY_MS);
+  const after = offsetMs(zone, wall + DAY_MS);
+  let t = wall - before;
+  if (before !== after) {
+    const valid = [wall - before, wall - after].filter((c) => c + offsetMs(zone, c) === wall);
+    if (valid.length > 0) t = Math.min(...valid);
+  }
   const frac = naive.length > 19 ? naive.slice(19) : '';
   return `${new Date(t).toISOString().slice(0, 19)}${frac}Z`;
 }
