@@ -127,7 +127,10 @@ export function buildProgram(): Command {
     .option('--no-header', 'the CSV has no header line: --map uses 1-based positions')
     .option('--delimiter <char>', 'CSV delimiter (default ,; \\t for tab)')
     .option('--time-unit <unit>', 'event time unit: iso, s, ms, us, ns, ms-or-us, ms-of-day')
-    .option('--time-zone <zone>', 'IANA zone of naive times (default UTC)')
+    .option(
+      '--time-zone <zone>',
+      'IANA zone of naive times (default UTC); around a DST change a repeated wall time is its first occurrence, a skipped one takes the offset before',
+    )
     .option('--price-scale <n>', 'divide prices by n (e.g. 10000 for 1/10,000 dollars)')
     .option(
       '--list-separator <text>',
