@@ -167,7 +167,8 @@ function reasonOf(rule: FieldRule, x: Inputs, v: string, options: ContractSqlOpt
 function typedValueOf(rule: FieldRule, x: Inputs, sqlType: string): string {
   switch (rule.kind) {
     case 'number':
-      return `CASE WHEN ${missing(x)} THEN NULL ELSE TRY_CAST(${x.n} AS ${sqlType}) END`;
+      // + 0.0 turns -0.0 into 0.0, as JSON.stringify does on the per-record path ("-0" → 0).
+      return `CASE WHEN ${missing(x)} THEN NULL ELSE TRY_CAST(${x.n}${sqlType === 'DOUBLE' ? ' + 0.0' : ''} AS ${sqlType}) END`;
     case 'text':
       return rule.fromInteger
         ? `CASE WHEN ${missing(x)} THEN NULL WHEN ${x.t} = 'VARCHAR' THEN ${x.s} ELSE TRY_CAST(TRY_CAST(${numberOfText(x)} AS BIGINT) AS VARCHAR) END`

@@ -119,6 +119,8 @@ const GOOD_LINES = [
   // A surrogate pair, escaped: one astral character, valid everywhere.
   line({ ...good, trade_id: '48' }).replace('"P"', '"P\\ud83d\\ude00"'),
   line({ ...good, trade_id: '49', exchange: '😀'.repeat(16), conditions: ['😀'.repeat(8)] }),
+  // Negative zero: JSON.stringify writes it as 0, so every engine stores 0.0.
+  line({ ...good, trade_id: '51' }).replace('"size":100', '"size":-0.0'),
   // Nesting deeper than JSON.stringify can recurse, in an unknown field: kept in extra.
   line({ ...good, trade_id: '50' }).replace(/}$/, `,"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`),
   line({ ...good, trade_id: '45', conditions: ['a,b', ''] }),
@@ -187,8 +189,13 @@ describe('bad-record corpus: SQL and per-record engines agree exactly', () => {
             extra: `{"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`,
             event_at: at,
           },
+          { trade_id: '51', symbol: 'AAPL', conditions: ['@'], extra: null, event_at: at },
           { trade_id: '7', symbol: 'AAPL', conditions: ['@'], extra: '{"vendor_flag":"x"}', event_at: at },
         ]);
+        const [zero] = await session.all<{ size: string }>(
+          `SELECT size::VARCHAR AS size FROM bronze.trades WHERE trade_id = '51'`,
+        );
+        expect(zero?.size).toBe('0.0');
         const again = await ingestMappedFile(session, input, {
           mapping: identityMapping('trades', 'jsonl'),
           engine,
