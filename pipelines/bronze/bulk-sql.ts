@@ -71,14 +71,21 @@ export async function firstRecordKeys(
 }
 
 /**
- * What DuckDB's JSON parser (yyjson) takes and JSON.parse refuses: NaN/Infinity literals in
- * any case, and a comma before a closing bracket. Cheap tests pick the few lines
- * that could hold either; for those, string contents are blanked out (a string may hold
- * ",}" or ":nan,") before the exact patterns run.
+ * What DuckDB's JSON parser (yyjson) takes and JSON.parse refuses: a comma before a closing
+ * bracket, and NaN/Infinity literals in any case. A cheap test picks the few lines that could
+ * hold either; for those, string contents are blanked out (a string may hold ",}" or ":nan,")
+ * before the exact pattern runs. A trailing comma can hide in a record that is otherwise valid,
+ * so every line is tested for one; a NaN cannot (see NAN_JSON).
  */
-const LENIENT_CANDIDATE = `regexp_matches(line, ',[ \\t\\r]*[}\\]]') OR contains(lower(line), 'nan') OR contains(lower(line), 'inf')`;
 const STRINGS_BLANKED = `regexp_replace(line, '"(?:[^"\\\\]|\\\\.)*"', '""', 'g')`;
-const LENIENT_JSON = `((${LENIENT_CANDIDATE}) AND regexp_matches(${STRINGS_BLANKED}, '(?i),[ \\t\\r]*[}\\]]|[:,\\[][ \\t\\r]*[-+]?(?:nan|inf)'))`;
+const TRAILING_COMMA_JSON = `(regexp_matches(line, ',[ \\t\\r]*[}\\]]') AND regexp_matches(${STRINGS_BLANKED}, ',[ \\t\\r]*[}\\]]'))`;
+/**
+ * A NaN/Infinity literal, at the start of the line or as a value. Only tested on lines that are
+ * refused already, or not objects, or whose unknown or unmapped keys hold "nan"/"inf"
+ * (`non_json`), or whose keys repeat: a literal anywhere else is the value of a mapped key,
+ * which fails its rule (not a number, not finite, not text, not a list of text).
+ */
+const NAN_JSON = `((contains(lower(line), 'nan') OR contains(lower(line), 'inf')) AND regexp_matches(${STRINGS_BLANKED}, '(?i)(?:^|[:,\\[])[ \\t\\r]*[-+]?(?:nan|inf)'))`;
 
 /**
  * Rows of a Parquet file as JSON object text, numbered from 1, so they take the JSON path:
@@ -203,11 +210,11 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
       // slower path refuses a map whose keys repeat: such rows are parsed again, guarded.
       const map = `'"MAP(VARCHAR, JSON)"'`;
       const object = `NOT ${tooLong} AND json_valid(line) AND json_type(line) = 'OBJECT'`;
+      // A line that is not an object is refused after the NaN test (see the final reason).
       const parseError = [
         `WHEN ${tooLong} THEN ${tooLongReason}`,
         `WHEN m IS NULL AND NOT json_valid(line) THEN 'malformed JSON'`,
-        `WHEN ${LENIENT_JSON} THEN 'malformed JSON'`,
-        `WHEN m IS NULL THEN '(record): expected a JSON object'`,
+        `WHEN ${TRAILING_COMMA_JSON} THEN 'malformed JSON'`,
       ].join(' ');
       stages.push(
         `typ AS (SELECT source_line, line, try(from_json(CASE WHEN NOT ${tooLong} THEN line END, ${map})) AS m0 FROM src WHERE ${notBlank})`,
@@ -216,13 +223,12 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
       );
     }
     inputs = mapInputStages(mapping, 'm', keyOrder);
-    if (strictJson) {
-      // yyjson (DuckDB's parser) takes NaN/Infinity in any case, JSON.parse does not: a value of
-      // an unknown or unmapped key that holds one stops the pass (mapped ones fail their rule).
-      const ignored = unmappedJsonKeys(mapping).map((k) => `m[${literal(k)}]::VARCHAR`);
-      const nonJson = ['in_extra', ...ignored].map((v) => `regexp_matches(${v}, '(?i)nan|inf')`).join(' OR ');
-      inputs.push(`${nonJson} AS non_json`);
-    }
+    // yyjson (DuckDB's parser) takes NaN/Infinity in any case, JSON.parse does not. A mapped
+    // key's value holding one fails its rule; an unknown or unmapped key's may not: `non_json`
+    // marks those records (the strict pass stops, the line reader tests the line, see NAN_JSON).
+    const ignored = unmappedJsonKeys(mapping).map((k) => `m[${literal(k)}]::VARCHAR`);
+    const nonJson = ['in_extra', ...ignored].map((v) => `regexp_matches(${v}, '(?i)nan|inf')`).join(' OR ');
+    inputs.push(`coalesce(${nonJson}, false) AS non_json`);
   } else if (options.quoted || options.strict) {
     const names = options.names ?? [];
     stages[0] = `src AS (${csvColumnsSql(options.file, mapping, names, options.quoted ?? false)})`;
@@ -246,8 +252,18 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
     `inp AS (SELECT * FROM inp${inputs.length})`,
     `val AS (SELECT *, ${oneLine(contract.typedSelect)} FROM inp)`,
     `chk AS (SELECT *, ${oneLine(contract.checkSelect)} FROM val)`,
-    `fin AS (SELECT source_line, line, coalesce(parse_error, ${contract.reasonExpr}) AS reason, ${contract.valueSelect}${strictJson ? ', non_json' : ''} FROM chk)`,
   );
+  if (mapping.layout !== 'csv' && !strictJson) {
+    // The NaN test (NAN_JSON) runs only where a NaN could hide: most lines never pay for it.
+    stages.push(
+      `rsn AS (SELECT *, ${contract.reasonExpr} AS rule_reason FROM chk)`,
+      `fin AS (SELECT source_line, line, CASE WHEN parse_error IS NOT NULL THEN parse_error WHEN (m IS NULL OR rule_reason IS NOT NULL OR non_json OR dup) AND ${NAN_JSON} THEN 'malformed JSON' WHEN m IS NULL THEN '(record): expected a JSON object' ELSE rule_reason END AS reason, ${contract.valueSelect} FROM rsn)`,
+    );
+  } else {
+    stages.push(
+      `fin AS (SELECT source_line, line, coalesce(parse_error, ${contract.reasonExpr}) AS reason, ${contract.valueSelect}${strictJson ? ', non_json' : ''} FROM chk)`,
+    );
+  }
   const raw = options.strict
     ? `CASE WHEN reason IS NOT NULL${strictJson ? ' OR non_json' : ''} THEN error(${literal(STRICT_REFUSED)}) END`
     : `CASE WHEN reason IS NULL THEN NULL WHEN source_line IS NOT NULL AND ${tooLong} THEN left(line, 256) ELSE line END`;

@@ -78,6 +78,15 @@ const CORPUS: Array<[string, string, string]> = [
   ['trailing comma in a list', line(good).replace('["@"]', '["@",]'), 'malformed JSON'],
   ['upper-case INF literal', line(good).replace('170.25', 'INF'), 'malformed JSON'],
   ['NaN in an unknown field', line(good).replace(/}$/, ',"vendor_x":NaN}'), 'malformed JSON'],
+  ['a bare NaN line', 'NaN', 'malformed JSON'],
+  ['a bare -Infinity line', ' -Infinity', 'malformed JSON'],
+  ['NaN deep in an unknown field', line(good).replace(/}$/, ',"x":{"y":[1,-inf]}}'), 'malformed JSON'],
+  // The last of a repeated key counts, but JSON.parse refuses the NaN in the first.
+  [
+    'NaN in a repeated key that a later value overrides',
+    line(good).replace('"price":170.25', '"price":NaN,"price":170.25'),
+    'malformed JSON',
+  ],
   // A repeated key: the last value counts, as JSON.parse takes it.
   ['repeated key, the last value refused', line(good).replace(/}$/, ',"price":-1}'), 'price: must be > 0'],
   // JSON.parse takes an unpaired surrogate escape; DuckDB and Parquet cannot hold one.
