@@ -100,8 +100,13 @@ function textChecks(
 const SAFE = '9007199254740991';
 /** A JSON number's DOUBLE, from its literal text (the text inputs of id fields). */
 const numberOfText = (x: Inputs) => `TRY_CAST(${x.s} AS DOUBLE)`;
-const safeInteger = (x: Inputs) =>
-  `(${x.t} IN ${NUMERIC_JSON} AND ${numberOfText(x)} = trunc(${numberOfText(x)}) AND abs(${numberOfText(x)}) <= ${SAFE})`;
+/**
+ * SQL: is the value with JSON type name `t` and text `s` a number whose value is an integer
+ * within ±(2^53-1)? What the per-record engine takes as exact (an id as text, an epoch).
+ */
+export const safeIntegerSql = (t: string, s: string) =>
+  `(${t} IN ${NUMERIC_JSON} AND TRY_CAST(${s} AS DOUBLE) = trunc(TRY_CAST(${s} AS DOUBLE)) AND abs(TRY_CAST(${s} AS DOUBLE)) <= ${SAFE})`;
+const safeInteger = (x: Inputs) => safeIntegerSql(x.t, x.s);
 
 function listReason(rule: Extract<FieldRule, { kind: 'list' }>, x: Inputs): string {
   const typeBad = `coalesce(list_position(list_transform(${x.lt}, lambda y: y <> 'VARCHAR'), true), 0)`;

@@ -1,5 +1,11 @@
 export { BAR_INTERVALS, BAR_RECORD_RULES, Bar, type BarInterval } from './bar.contract.js';
-export { type ContractSql, contractSql, inputColumn, patternViolationsSql } from './contract-sql.js';
+export {
+  type ContractSql,
+  contractSql,
+  inputColumn,
+  patternViolationsSql,
+  safeIntegerSql,
+} from './contract-sql.js';
 export { CorporateAction } from './corporate-action.contract.js';
 export {
   type ContractColumn,

@@ -117,16 +117,13 @@ export async function scanFile(path: string, options: { json?: boolean } = {}): 
   let longestLine = 0;
   let trailingComma = false;
   let mayHoldNul = false;
-  // The escape may straddle two chunks: the tail of the last one goes with the next.
-  let tail = Buffer.alloc(0);
+  // Whole lines (an escape never spans two); they only matter while the file is valid UTF-8.
+  const checkLines = (lines: Buffer) => {
+    if (options.json && !trailingComma && hasTrailingComma(lines)) trailingComma = true;
+    if (!mayHoldNul && (lines.includes(0) || (options.json === true && lines.includes('\\u0000'))))
+      mayHoldNul = true;
+  };
   for await (const chunk of openBytes(path)) {
-    if (!mayHoldNul) {
-      const seam = tail.length ? Buffer.concat([tail, chunk.subarray(0, 8)]) : undefined;
-      mayHoldNul =
-        chunk.includes(0) ||
-        (options.json === true && (chunk.includes('\\u0000') || (seam?.includes('\\u0000') ?? false)));
-      tail = Buffer.from(chunk.subarray(-5));
-    }
     hash.update(chunk);
     bytes += chunk.length;
     if (head.length < 65_536 && !head.includes('\n')) head += chunk.subarray(0, 65_536).toString('utf8');
@@ -142,7 +139,7 @@ export async function scanFile(path: string, options: { json?: boolean } = {}): 
     const lines = buf.subarray(0, cut);
     if (!isUtf8(lines)) validUtf8 = false;
     if (cut > 0) longestLine = Math.max(longestLine, longestLineOf(lines.subarray(0, cut - 1), 0));
-    if (options.json && !trailingComma && hasTrailingComma(lines)) trailingComma = true;
+    checkLines(lines);
     carry = Buffer.from(buf.subarray(cut));
     // A line this long: stop checking (the SQL reader could not take it anyway).
     if (carry.length > 64 << 20) {
@@ -154,7 +151,7 @@ export async function scanFile(path: string, options: { json?: boolean } = {}): 
   if (validUtf8 && carry.length && !isUtf8(carry)) validUtf8 = false;
   if (carry.length) {
     longestLine = Math.max(longestLine, longestLineOf(carry, 0));
-    if (options.json && hasTrailingComma(carry)) trailingComma = true;
+    checkLines(carry);
   }
   if (pendingCr) sqlSafe = false;
   if (!validUtf8) sqlSafe = false;

@@ -1,4 +1,4 @@
-import { inputColumn, JSON_NUMBER_SOURCE, patternMatchSql } from '../../contracts/index.js';
+import { inputColumn, JSON_NUMBER_SOURCE, patternMatchSql, safeIntegerSql } from '../../contracts/index.js';
 import { ident, literal } from '../../layers/index.js';
 import { columnIndex } from './map-record.js';
 import { type ColumnMapping, contractFields, fieldRule, isPriceField } from './mapping.js';
@@ -307,10 +307,6 @@ function listExprs(t: string, s: string, plain: string): { li: string; lt: strin
     lt: arr(`CASE WHEN ${plain} THEN NULL ELSE json_type(${s}, '$[*]') END`),
   };
 }
-
-/** A JSON number whose value is an integer within ±(2^53-1): what the per-record engine takes as an epoch. */
-const safeIntegerSql = (t: string, s: string) =>
-  `(${t} IN ${NUMERIC} AND TRY_CAST(${s} AS DOUBLE) = trunc(TRY_CAST(${s} AS DOUBLE)) AND abs(TRY_CAST(${s} AS DOUBLE)) <= 9007199254740991)`;
 
 function jsonValueExprs(m: ColumnMapping, field: string, t: string, s: string, plain: string): FieldExprs {
   const rule = fieldRule(m.dataset, field);
