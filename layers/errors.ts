@@ -55,6 +55,19 @@ export class CommitError extends MarketlakeError {
   }
 }
 
+/**
+ * A batch whose content a table already holds, found inside the commit's transaction: another
+ * writer committed the same input first. Not a failure of the input: callers report a duplicate.
+ */
+export class DuplicateBatchError extends MarketlakeError {
+  constructor(
+    readonly table: string,
+    readonly contentHash: string,
+  ) {
+    super('DUPLICATE_BATCH', `${table}: batch ${contentHash.slice(0, 12)}… is already committed`);
+  }
+}
+
 /** A model's SQL failed. */
 export class ModelError extends MarketlakeError {
   readonly model: string;

@@ -8,17 +8,30 @@ export type {
   Snapshot,
   SnapshotSummary,
   TableChange,
+  TableCommit,
 } from './catalog/catalog.js';
 export type { RunLog, RunRow, RunStatus, RunTrigger, TaskRow, TaskState } from './catalog/run-log.js';
 export { checkSchemaEvolution } from './catalog/schema-evolution.js';
 export { crashPoint, SqlCatalog } from './catalog/sql-catalog.js';
 export { type Config, type ConfigFlags, LOG_LEVELS, type LogLevel, loadConfig, redactUrl } from './config.js';
 export { lakeTablesIn } from './duckdb/parse.js';
-export { LakeSession, type SessionOptions } from './duckdb/session.js';
+export {
+  LakeSession,
+  SERVICE_SETTINGS,
+  type SessionAccess,
+  type SessionOptions,
+} from './duckdb/session.js';
+export {
+  assertOutsideLake,
+  checkReadOnlySql,
+  DENIED_FUNCTIONS,
+  READ_ONLY_STATEMENTS,
+} from './duckdb/statement-guard.js';
 export { ident, literal, utcDateSql, viewName } from './duckdb/sql.js';
 export {
   CommitError,
   ConfigError,
+  DuplicateBatchError,
   InputError,
   isTransient,
   MarketlakeError,
@@ -66,6 +79,8 @@ export type { ObjectInfo, ObjectStore } from './storage/object-store.js';
 export { parseS3Url, S3ObjectStore, type S3StoreOptions } from './storage/s3-store.js';
 export {
   commitStagedRows,
+  commitStagedTables,
+  type StagedCommit,
   type StagedFile,
   type StagedRows,
   stageRows,

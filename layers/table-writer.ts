@@ -5,7 +5,7 @@ import type { BatchRecord, ColumnDef, CommitOperation, DataFile, Snapshot } from
 import { crashPoint } from './catalog/sql-catalog.js';
 import type { LakeSession } from './duckdb/session.js';
 import { ident, literal } from './duckdb/sql.js';
-import { CommitError } from './errors.js';
+import { CommitError, DuplicateBatchError } from './errors.js';
 import { assertName, dataFileKey, qualifiedName, type TableRef } from './names.js';
 
 export interface WriteOptions {
@@ -17,6 +17,8 @@ export interface WriteOptions {
   /** For rewrite_files: keys of the files the output replaces (compaction). */
   removeKeys?: string[];
   batch?: Omit<BatchRecord, 'rows' | 'committedAt'>;
+  /** Refuse the commit (DuplicateBatchError) when the table already holds this batch's content. */
+  uniqueBatch?: boolean;
   /** Kept with the snapshot (see Snapshot.properties). */
   properties?: Record<string, unknown>;
 }
@@ -139,6 +141,13 @@ function filesOf(stats: CopyStat[], column: string | null): StagedFile[] {
     .filter((f) => f.rows > 0);
 }
 
+/** One table's staged rows and how to commit them, for commitStagedTables. */
+export interface StagedCommit {
+  ref: TableRef;
+  staged: StagedRows;
+  options: Omit<WriteOptions, 'partitionColumn'>;
+}
+
 /**
  * Move staged files to their final (unique) keys, then commit one catalog snapshot that
  * references them. Until the commit, readers see nothing of it; a crash leaves only
@@ -150,35 +159,78 @@ export async function commitStagedRows(
   staged: StagedRows,
   options: Omit<WriteOptions, 'partitionColumn'>,
 ): Promise<WriteResult> {
-  const { store, catalog } = session.lake;
-  const { partitionColumn } = staged;
-  crashPoint('after-staging');
-  const files: DataFile[] = [];
-  for (const file of staged.files) {
-    if (partitionColumn && file.partition === null) {
-      throw new CommitError(`${qualifiedName(ref)}: ${file.rows} rows have no ${partitionColumn} value`);
-    }
-    const key = dataFileKey(ref, partitionColumn, file.partition, basename(file.path));
-    const { bytes, etag } = await store.putFile(key, file.path);
-    files.push({ key, partition: file.partition, rows: file.rows, bytes, etag });
-    crashPoint('after-first-upload');
-  }
-  crashPoint('before-commit');
-  const rows = files.reduce((n, f) => n + f.rows, 0);
-  const batch = options.batch ? { ...options.batch, rows, committedAt: new Date().toISOString() } : undefined;
-  const snapshot = await catalog.commit(ref, {
-    operation: options.operation,
-    columns: staged.columns,
-    partitionColumn,
-    files,
-    ...(options.partitions ? { partitions: options.partitions } : {}),
-    ...(options.removeKeys ? { removeKeys: options.removeKeys } : {}),
-    ...(batch ? { batch } : {}),
-    ...(options.properties ? { properties: options.properties } : {}),
-  });
-  await session.refreshView(ref);
-  return { snapshot, rows, files };
+  const [result] = await commitStagedTables(session, [{ ref, staged, options }]);
+  return result!;
 }
+
+/**
+ * commitStagedRows for several tables at once: every file of every table is put in place, then
+ * one catalog transaction commits all their snapshots (bronze and its quarantine appear
+ * together or not at all). When the commit is refused (a duplicate batch, a conflict), the
+ * files it would have referenced are removed again.
+ */
+export async function commitStagedTables(
+  session: LakeSession,
+  items: readonly StagedCommit[],
+): Promise<WriteResult[]> {
+  const { store, catalog } = session.lake;
+  crashPoint('after-staging');
+  const placed: DataFile[][] = [];
+  let snapshots: Snapshot[];
+  let committing = false;
+  try {
+    for (const { ref, staged } of items) {
+      const files: DataFile[] = [];
+      placed.push(files);
+      for (const file of staged.files) {
+        if (staged.partitionColumn && file.partition === null) {
+          throw new CommitError(
+            `${qualifiedName(ref)}: ${file.rows} rows have no ${staged.partitionColumn} value`,
+          );
+        }
+        const key = dataFileKey(ref, staged.partitionColumn, file.partition, basename(file.path));
+        const { bytes, etag } = await store.putFile(key, file.path);
+        files.push({ key, partition: file.partition, rows: file.rows, bytes, etag });
+        crashPoint('after-first-upload');
+      }
+    }
+    crashPoint('before-commit');
+    const committedAt = new Date().toISOString();
+    committing = true;
+    snapshots = await catalog.commitAll(
+      items.map(({ ref, staged, options }, i) => {
+        const files = placed[i]!;
+        const { batch, uniqueBatch, operation, partitions, removeKeys, properties } = options;
+        return {
+          ref,
+          change: {
+            operation,
+            columns: staged.columns,
+            partitionColumn: staged.partitionColumn,
+            files,
+            ...(partitions ? { partitions } : {}),
+            ...(removeKeys ? { removeKeys } : {}),
+            ...(batch ? { batch: { ...batch, rows: rowsOf(files), committedAt } } : {}),
+            ...(uniqueBatch ? { uniqueBatch } : {}),
+            ...(properties ? { properties } : {}),
+          },
+        };
+      }),
+    );
+  } catch (err) {
+    // Files not committed yet, or refused by the catalog, are referenced by nothing: remove them
+    // now rather than leave them to vacuum. After any other failure of the commit (a lost
+    // connection) it may have happened, so the files stay and vacuum decides.
+    if (!committing || err instanceof CommitError || err instanceof DuplicateBatchError) {
+      await Promise.all(placed.flat().map((f) => store.delete(f.key).catch(() => {})));
+    }
+    throw err;
+  }
+  for (const { ref } of items) await session.refreshView(ref);
+  return items.map((_, i) => ({ snapshot: snapshots[i]!, rows: rowsOf(placed[i]!), files: placed[i]! }));
+}
+
+const rowsOf = (files: readonly DataFile[]) => files.reduce((n, f) => n + f.rows, 0);
 
 /**
  * The one way anything is written to the lake: run `sql`, write its rows as Parquet into a

@@ -60,8 +60,20 @@ export interface TableChange {
   /** For `rewrite_files`: keys of the files the new ones replace. */
   removeKeys?: string[];
   batch?: BatchRecord;
+  /**
+   * The batch must be new to this table: checked inside the commit's transaction, under the
+   * table's write lock, so of two writers of the same content exactly one commits and the other
+   * gets a DuplicateBatchError (its files are then unreferenced). False for `--force` re-ingests.
+   */
+  uniqueBatch?: boolean;
   /** Stored with the new snapshot (replaces the previous snapshot's properties). */
   properties?: Record<string, unknown>;
+}
+
+/** One table's part of a multi-table commit. */
+export interface TableCommit {
+  ref: TableRef;
+  change: TableChange;
 }
 
 export interface SnapshotSummary {
@@ -90,6 +102,11 @@ export interface Catalog {
   snapshotVersion(ref: TableRef, version: number): Promise<Snapshot | undefined>;
   history(ref: TableRef): Promise<SnapshotSummary[]>;
   commit(ref: TableRef, change: TableChange): Promise<Snapshot>;
+  /**
+   * Several tables in one transaction (bronze and its quarantine, a stream batch and its offsets):
+   * all snapshots appear together or none does. Snapshots come back in the order of `changes`.
+   */
+  commitAll(changes: readonly TableCommit[]): Promise<Snapshot[]>;
   findBatch(ref: TableRef, contentHash: string): Promise<BatchRecord | undefined>;
   /** Keys of every data file any retained snapshot references (vacuum keeps these). */
   referencedKeys(): Promise<Set<string>>;
@@ -98,5 +115,10 @@ export interface Catalog {
    * keys of files no remaining snapshot can see, for deletion.
    */
   expireSnapshots(before: Date): Promise<string[]>;
+  /**
+   * The lake's identity: a UUID created once, the first time any process asks, and kept in the
+   * catalog (two processes opening a new lake at once get the same id). Queued jobs carry it.
+   */
+  lakeId(): Promise<string>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { TableRef } from '../names.js';
-import type { AsOf, Catalog, TableChange } from './catalog.js';
+import type { AsOf, Catalog, TableChange, TableCommit } from './catalog.js';
 import type { RunLog } from './run-log.js';
 import { SqlCatalog } from './sql-catalog.js';
 
@@ -32,6 +32,9 @@ export class LazyCatalog implements Catalog {
   async commit(ref: TableRef, change: TableChange) {
     return (await this.get()).commit(ref, change);
   }
+  async commitAll(changes: readonly TableCommit[]) {
+    return (await this.get()).commitAll(changes);
+  }
   async findBatch(ref: TableRef, contentHash: string) {
     return (await this.get()).findBatch(ref, contentHash);
   }
@@ -40,6 +43,9 @@ export class LazyCatalog implements Catalog {
   }
   async expireSnapshots(before: Date) {
     return (await this.get()).expireSnapshots(before);
+  }
+  async lakeId() {
+    return (await this.get()).lakeId();
   }
   /** Run history in the catalog database. */
   readonly runs: RunLog = {

@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { redactUrl } from '../config.js';
-import { CommitError, StorageError } from '../errors.js';
+import { CommitError, DuplicateBatchError, StorageError } from '../errors.js';
 import { isLayer, type TableRef } from '../names.js';
 import type {
   AsOf,
@@ -16,6 +16,7 @@ import type {
   Snapshot,
   SnapshotSummary,
   TableChange,
+  TableCommit,
 } from './catalog.js';
 import { type CatalogDatabase, type CatalogDialect, catalogMigrations } from './catalog-schema.js';
 import { SqlRunLog } from './run-log.js';
@@ -83,6 +84,37 @@ export class SqlCatalog implements Catalog {
   /** Run history, kept in the same database. */
   runLog(): SqlRunLog {
     return new SqlRunLog(this.db);
+  }
+
+  // Lake identity ------------------------------------------------------------------------------
+
+  private lakeIdRead: Promise<string> | undefined;
+
+  /**
+   * The lake's id: read it, or create it if absent and read it again. `ml_lake` holds at most one
+   * row (unique `singleton`), so of two processes creating a new lake's id at once one insert wins,
+   * the other does nothing, and both read the winner's id (SQLite and PostgreSQL alike).
+   */
+  lakeId(): Promise<string> {
+    this.lakeIdRead ??= this.readOrCreateLakeId().catch((err: unknown) => {
+      this.lakeIdRead = undefined;
+      throw err;
+    });
+    return this.lakeIdRead;
+  }
+
+  private async readOrCreateLakeId(): Promise<string> {
+    const read = () => this.db.selectFrom('ml_lake').select('lake_id').executeTakeFirst();
+    const found = await read();
+    if (found) return found.lake_id;
+    await this.db
+      .insertInto('ml_lake')
+      .values({ lake_id: crypto.randomUUID(), created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const created = await read();
+    if (!created) throw new StorageError('the catalog has no lake id right after creating one');
+    return created.lake_id;
   }
 
   async listTables(): Promise<TableRef[]> {
@@ -207,113 +239,147 @@ export class SqlCatalog implements Catalog {
   }
 
   async commit(ref: TableRef, change: TableChange): Promise<Snapshot> {
-    const name = `${ref.layer}.${ref.name}`;
+    const [snapshot] = await this.commitAll([{ ref, change }]);
+    return snapshot!;
+  }
+
+  async commitAll(changes: readonly TableCommit[]): Promise<Snapshot[]> {
+    const names = changes.map((c) => `${c.ref.layer}.${c.ref.name}`);
+    if (new Set(names).size !== names.length)
+      throw new CommitError(`one commit names a table twice: ${names}`);
+    // Tables are locked in name order, so two multi-table commits never wait on each other in a cycle.
+    const order = changes
+      .map((c, i) => ({ ...c, i, name: names[i]! }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     return this.db.transaction().execute(async (trx) => {
       const now = new Date().toISOString();
-      // A write first: takes SQLite's write lock (waiting up to busy_timeout) or PostgreSQL's row lock.
-      await trx
-        .insertInto('ml_tables')
-        .values({
-          layer: ref.layer,
-          name: ref.name,
-          partition_column: change.partitionColumn,
-          created_at: now,
-          commit_count: 0,
-        })
-        .onConflict((oc) => oc.columns(['layer', 'name']).doNothing())
-        .execute();
+      const out: Snapshot[] = [];
+      for (const c of order) out[c.i] = await this.commitOne(trx, c.ref, c.change, now);
+      crashPoint('catalog-in-transaction');
+      return out;
+    });
+  }
+
+  /** One table's part of a commit, inside the caller's transaction. */
+  private async commitOne(
+    trx: Transaction<CatalogDatabase>,
+    ref: TableRef,
+    change: TableChange,
+    now: string,
+  ): Promise<Snapshot> {
+    const name = `${ref.layer}.${ref.name}`;
+    // A write first: takes SQLite's write lock (waiting up to busy_timeout) or PostgreSQL's row lock.
+    await trx
+      .insertInto('ml_tables')
+      .values({
+        layer: ref.layer,
+        name: ref.name,
+        partition_column: change.partitionColumn,
+        created_at: now,
+        commit_count: 0,
+      })
+      .onConflict((oc) => oc.columns(['layer', 'name']).doNothing())
+      .execute();
+    await trx
+      .updateTable('ml_tables')
+      .set((eb) => ({ commit_count: eb('commit_count', '+', 1) }))
+      .where('layer', '=', ref.layer)
+      .where('name', '=', ref.name)
+      .execute();
+    const table = (await this.tableRow(trx, ref))!;
+    if (change.batch && change.uniqueBatch) {
+      // Under the table's write lock: a writer that committed the same content first is visible here.
+      const seen = await trx
+        .selectFrom('ml_batches')
+        .select('batch_id')
+        .where('table_id', '=', table.table_id)
+        .where('content_hash', '=', change.batch.contentHash)
+        .executeTakeFirst();
+      if (seen) throw new DuplicateBatchError(name, change.batch.contentHash);
+    }
+    const last = await trx
+      .selectFrom('ml_snapshots')
+      .select('version')
+      .where('table_id', '=', table.table_id)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const current = last ? await this.load(trx, ref, table, last.version) : undefined;
+    const version = (current?.version ?? 0) + 1;
+
+    if (current && change.operation !== 'replace') {
+      checkSchemaEvolution(name, current.columns, change.columns);
+      if (table.partition_column !== change.partitionColumn) {
+        throw new CommitError(
+          `${name}: partition column is ${table.partition_column}, not ${change.partitionColumn}`,
+        );
+      }
+    }
+    if (change.operation === 'replace' && table.partition_column !== change.partitionColumn) {
       await trx
         .updateTable('ml_tables')
-        .set((eb) => ({ commit_count: eb('commit_count', '+', 1) }))
-        .where('layer', '=', ref.layer)
-        .where('name', '=', ref.name)
+        .set({ partition_column: change.partitionColumn })
+        .where('table_id', '=', table.table_id)
         .execute();
-      const table = (await this.tableRow(trx, ref))!;
-      const last = await trx
-        .selectFrom('ml_snapshots')
-        .select('version')
-        .where('table_id', '=', table.table_id)
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const current = last ? await this.load(trx, ref, table, last.version) : undefined;
-      const version = (current?.version ?? 0) + 1;
+    }
+    const live = trx
+      .updateTable('ml_files')
+      .set({ end_version: version })
+      .where('table_id', '=', table.table_id)
+      .where('end_version', 'is', null);
+    if (change.operation === 'replace') await live.execute();
+    if (change.operation === 'overwrite_partitions') {
+      const parts = change.partitions ?? [...new Set(change.files.map((f) => f.partition))];
+      const named = parts.filter((p): p is string => p !== null);
+      if (named.length) await live.where('partition', 'in', named).execute();
+      if (parts.includes(null)) await live.where('partition', 'is', null).execute();
+    }
+    if (change.operation === 'rewrite_files') {
+      const keys = change.removeKeys ?? [];
+      const currentKeys = new Set(current?.files.map((f) => f.key));
+      const gone = keys.filter((k) => !currentKeys.has(k));
+      if (gone.length)
+        throw new CommitError(`${name}: ${gone.length} file(s) to rewrite are no longer current`);
+      if (keys.length) await live.where('key', 'in', keys).execute();
+    }
+    await insertFiles(trx, table.table_id, change.files, version);
 
-      if (current && change.operation !== 'replace') {
-        checkSchemaEvolution(name, current.columns, change.columns);
-        if (table.partition_column !== change.partitionColumn) {
-          throw new CommitError(
-            `${name}: partition column is ${table.partition_column}, not ${change.partitionColumn}`,
-          );
-        }
-      }
-      if (change.operation === 'replace' && table.partition_column !== change.partitionColumn) {
-        await trx
-          .updateTable('ml_tables')
-          .set({ partition_column: change.partitionColumn })
-          .where('table_id', '=', table.table_id)
-          .execute();
-      }
-      const live = trx
-        .updateTable('ml_files')
-        .set({ end_version: version })
-        .where('table_id', '=', table.table_id)
-        .where('end_version', 'is', null);
-      if (change.operation === 'replace') await live.execute();
-      if (change.operation === 'overwrite_partitions') {
-        const parts = change.partitions ?? [...new Set(change.files.map((f) => f.partition))];
-        const named = parts.filter((p): p is string => p !== null);
-        if (named.length) await live.where('partition', 'in', named).execute();
-        if (parts.includes(null)) await live.where('partition', 'is', null).execute();
-      }
-      if (change.operation === 'rewrite_files') {
-        const keys = change.removeKeys ?? [];
-        const currentKeys = new Set(current?.files.map((f) => f.key));
-        const gone = keys.filter((k) => !currentKeys.has(k));
-        if (gone.length)
-          throw new CommitError(`${name}: ${gone.length} file(s) to rewrite are no longer current`);
-        if (keys.length) await live.where('key', 'in', keys).execute();
-      }
-      await insertFiles(trx, table.table_id, change.files, version);
-
-      // Columns only grow on append-like commits (old files read the new ones as null).
-      const columns =
-        change.operation === 'replace' || !current
-          ? change.columns
-          : [
-              ...current.columns,
-              ...change.columns.filter((c) => !current.columns.some((o) => o.name === c.name)),
-            ];
-      const properties = change.properties ?? current?.properties;
+    // Columns only grow on append-like commits (old files read the new ones as null).
+    const columns =
+      change.operation === 'replace' || !current
+        ? change.columns
+        : [
+            ...current.columns,
+            ...change.columns.filter((c) => !current.columns.some((o) => o.name === c.name)),
+          ];
+    const properties = change.properties ?? current?.properties;
+    await trx
+      .insertInto('ml_snapshots')
+      .values({
+        table_id: table.table_id,
+        version,
+        committed_at: now,
+        operation: change.operation,
+        columns: JSON.stringify(columns),
+        properties: properties ? JSON.stringify(properties) : null,
+      })
+      .execute();
+    if (change.batch) {
+      const b = change.batch;
       await trx
-        .insertInto('ml_snapshots')
+        .insertInto('ml_batches')
         .values({
           table_id: table.table_id,
+          batch_id: b.batchId,
+          content_hash: b.contentHash,
+          rows: b.rows,
+          source: b.source,
+          committed_at: b.committedAt,
           version,
-          committed_at: now,
-          operation: change.operation,
-          columns: JSON.stringify(columns),
-          properties: properties ? JSON.stringify(properties) : null,
         })
         .execute();
-      if (change.batch) {
-        const b = change.batch;
-        await trx
-          .insertInto('ml_batches')
-          .values({
-            table_id: table.table_id,
-            batch_id: b.batchId,
-            content_hash: b.contentHash,
-            rows: b.rows,
-            source: b.source,
-            committed_at: b.committedAt,
-            version,
-          })
-          .execute();
-      }
-      crashPoint('catalog-in-transaction');
-      return (await this.load(trx, ref, { ...table, partition_column: change.partitionColumn }, version))!;
-    });
+    }
+    return (await this.load(trx, ref, { ...table, partition_column: change.partitionColumn }, version))!;
   }
 
   async referencedKeys(): Promise<Set<string>> {

@@ -11,13 +11,17 @@ import {
 import {
   bronzeColumns,
   type ColumnDef,
+  commitStagedTables,
+  DuplicateBatchError,
   ident,
   type LakeSession,
   literal,
   QUARANTINE_COLUMNS,
+  type StagedRows,
+  stageRows,
   tableRef,
   utcDateSql,
-  writeTable,
+  type WriteResult,
 } from '../../layers/index.js';
 import { NdjsonSpool } from './ndjson-spool.js';
 import type { SourceRecord } from './source-record.js';
@@ -45,6 +49,14 @@ export interface BronzeBatchResult {
   read: number;
   accepted: number;
   quarantined: number;
+  /**
+   * Records read that are not records of the dataset (another dataset's message, a control
+   * message, an empty response: SourceRecord.skip), neither validated nor stored.
+   * For every batch written, read = accepted + quarantined + skipped; a duplicate batch reports 0.
+   */
+  skipped: number;
+  /** Skipped records per reason (empty when none were skipped). */
+  skippedReasons: Record<string, number>;
   /** True when the same content was already ingested: nothing was written. */
   duplicateBatch: boolean;
   /** Bronze partitions (`dt` values) the batch wrote to. */
@@ -59,7 +71,8 @@ function jsonColumns(columns: readonly ColumnDef[]): string {
 /**
  * Validate records against the dataset's contract and land them: valid ones in
  * `bronze.<dataset>` partitioned by UTC event date, refused ones in `quarantine.<dataset>`
- * with the raw record and every error. accepted + quarantined = read, always.
+ * with the raw record and every error; records their source marks `skip` are counted per
+ * reason and not stored. accepted + quarantined + skipped = read, always.
  * A batch whose content was committed before is reported as a duplicate and not written again.
  */
 export async function writeBronzeBatch(
@@ -70,10 +83,13 @@ export async function writeBronzeBatch(
 ): Promise<BronzeBatchResult> {
   const contract = DATASETS[dataset];
   const staging = await session.lake.store.createStagingDir();
+  const staged: StagedRows[] = [];
   const good = new NdjsonSpool(join(staging, 'good.ndjson'));
   const bad = new NdjsonSpool(join(staging, 'bad.ndjson'));
   const hash = createHash('sha256');
   let read = 0;
+  let skipped = 0;
+  const skippedReasons: Record<string, number> = {};
   try {
     for await (const record of records) {
       read += 1;
@@ -81,6 +97,12 @@ export async function writeBronzeBatch(
       if (options.contentHash === undefined) {
         hash.update(rawText(record));
         hash.update('\n');
+      }
+      // Not a record of this dataset (its source says why): counted, not validated or stored.
+      if (record.skip !== undefined) {
+        skipped += 1;
+        skippedReasons[record.skip] = (skippedReasons[record.skip] ?? 0) + 1;
+        continue;
       }
       // A record its source could not parse is refused with the source's reason.
       const checked: Validation =
@@ -112,39 +134,64 @@ export async function writeBronzeBatch(
       read,
       accepted: good.count,
       quarantined: bad.count,
+      skipped,
+      skippedReasons,
       duplicateBatch: false,
       partitions: [],
     };
-    if (!options.force && (await session.lake.catalog.findBatch(bronze, contentHash))) {
-      return { ...result, accepted: 0, quarantined: 0, duplicateBatch: true };
-    }
+    const duplicate = {
+      ...result,
+      accepted: 0,
+      quarantined: 0,
+      skipped: 0,
+      skippedReasons: {},
+      duplicateBatch: true,
+    };
+    if (!options.force && (await session.lake.catalog.findBatch(bronze, contentHash))) return duplicate;
     const batch = { batchId: result.batchId, contentHash, source: options.source };
     const lineage = `${literal(result.batchId)} AS batch_id, ${literal(new Date().toISOString())}::TIMESTAMPTZ AS ingested_at`;
 
-    // Quarantine first: bronze carries the batch record that makes a rerun a no-op, so a crash
-    // in between re-quarantines nothing twice (the quarantine batch is checked too).
-    if (options.force || !(await session.lake.catalog.findBatch(quarantine, contentHash))) {
-      const quarantineCols = QUARANTINE_COLUMNS.filter(
-        (c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name),
-      );
-      const sql = `SELECT *, ${lineage}, CAST(current_date AS DATE) AS dt FROM read_json(${literal(bad.path)}, format = 'newline_delimited', columns = ${jsonColumns(quarantineCols)})`;
-      await writeTable(session, quarantine, sql, { operation: 'append', partitionColumn: 'dt', batch });
-    }
-
+    const quarantineCols = QUARANTINE_COLUMNS.filter(
+      (c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name),
+    );
     const contractCols = bronzeColumns(dataset).filter(
       (c) => !['batch_id', 'ingested_at', 'dt'].includes(c.name),
     );
     const select = contractCols.map((c) => ident(c.name)).join(', ');
-    const sql = `SELECT ${select}, ${lineage}, ${partitionDateSql(dataset)} AS dt FROM read_json(${literal(good.path)}, format = 'newline_delimited', columns = ${jsonColumns(contractCols)})`;
-    const written = await writeTable(session, bronze, sql, {
-      operation: 'append',
-      partitionColumn: 'dt',
-      batch,
-    });
+    staged.push(
+      await stageRows(
+        session,
+        `SELECT ${select}, ${lineage}, ${partitionDateSql(dataset)} AS dt FROM read_json(${literal(good.path)}, format = 'newline_delimited', columns = ${jsonColumns(contractCols)})`,
+        'dt',
+      ),
+      await stageRows(
+        session,
+        `SELECT *, ${lineage}, CAST(current_date AS DATE) AS dt FROM read_json(${literal(bad.path)}, format = 'newline_delimited', columns = ${jsonColumns(quarantineCols)})`,
+        'dt',
+      ),
+    );
+    // Bronze and quarantine in one catalog transaction; the batch's identity lives in bronze,
+    // checked inside that transaction, so of two writers of the same content one commits.
+    let written: WriteResult;
+    try {
+      [written] = (await commitStagedTables(session, [
+        {
+          ref: bronze,
+          staged: staged[0]!,
+          options: { operation: 'append', batch, uniqueBatch: !options.force },
+        },
+        { ref: quarantine, staged: staged[1]!, options: { operation: 'append', batch } },
+      ])) as [WriteResult, WriteResult];
+    } catch (err) {
+      if (err instanceof DuplicateBatchError) return duplicate;
+      throw err;
+    }
     result.partitions = [...new Set(written.files.map((f) => f.partition ?? ''))].sort();
     return result;
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await Promise.all(
+      [staging, ...staged.map((s) => s.dir)].map((dir) => rm(dir, { recursive: true, force: true })),
+    );
   }
 }
 

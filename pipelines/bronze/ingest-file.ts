@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { DATASETS, EXTRA_COLUMN, patternViolationsSql } from '../../contracts/index.js';
 import {
-  commitStagedRows,
+  commitStagedTables,
+  DuplicateBatchError,
   ident,
   type LakeSession,
   literal,
@@ -10,7 +11,7 @@ import {
   stageRows,
   tableRef,
   UsageError,
-  writeTable,
+  type WriteResult,
 } from '../../layers/index.js';
 import { headerNames } from '../sources/csv-records.js';
 import { MAX_LINE_BYTES } from '../sources/jsonl-source.js';
@@ -175,6 +176,8 @@ export async function ingestMappedFile(
   const quotedHead = mapping.layout === 'csv' && head.includes(0x22);
   const lineStage = wantSql && !quotedHead;
   let duplicate = false;
+  // The scan failed (a gzip bomb past its limit, a corrupt file): DuckDB's pass is stopped too.
+  let scanFailed = false;
   // DuckDB's own reader first (stageStrict); its JSON reader refuses a BOM outright.
   const strict =
     lineStage &&
@@ -183,9 +186,9 @@ export async function ingestMappedFile(
   const stageLines = async () => {
     const rows = strict ? await stageStrict(session, file, mapping, names, batchId) : undefined;
     if (rows) return { rows, reader: 'strict' as const };
-    if (duplicate) throw new Error('interrupted: the file is a duplicate');
+    if (duplicate || scanFailed) throw new Error('interrupted: the file is a duplicate or unreadable');
     return {
-      rows: await stageBronze(session, file, mapping, names, batchId, () => duplicate),
+      rows: await stageBronze(session, file, mapping, names, batchId, () => duplicate || scanFailed),
       reader: 'lines' as const,
     };
   };
@@ -198,22 +201,32 @@ export async function ingestMappedFile(
     : wantSql
       ? stageQuoted().catch(asError)
       : Promise.resolve(new Error('not staged'));
-  // The hash is known long before DuckDB's pass ends: a file already ingested stops that pass.
-  const scanned = scanFile(file, { json: mapping.layout === 'jsonl' }).then(async (scan) => {
-    if (
-      !options.force &&
-      (await session.lake.catalog.findBatch(tableRef('bronze', mapping.dataset), scan.contentHash))
-    ) {
-      duplicate = true;
-      // The pass may be between two statements (describe, COPY): interrupt until it gives up.
-      if (wantSql) {
-        session.connection.interrupt();
-        const again = setInterval(() => session.connection.interrupt(), 10);
-        void stage.finally(() => clearInterval(again));
+  // The pass may be between two statements (describe, COPY): interrupt until it gives up.
+  const interruptStage = () => {
+    if (!wantSql) return;
+    session.connection.interrupt();
+    const again = setInterval(() => session.connection.interrupt(), 10);
+    void stage.finally(() => clearInterval(again));
+  };
+  // The hash is known long before DuckDB's pass ends: a file already ingested stops that pass,
+  // and so does a file the scan cannot read (DuckDB inflates a .gz on its own, without a limit).
+  const scanned = scanFile(file, { json: mapping.layout === 'jsonl' }).then(
+    async (scan) => {
+      if (
+        !options.force &&
+        (await session.lake.catalog.findBatch(tableRef('bronze', mapping.dataset), scan.contentHash))
+      ) {
+        duplicate = true;
+        interruptStage();
       }
-    }
-    return scan;
-  });
+      return scan;
+    },
+    (error: unknown) => {
+      scanFailed = true;
+      interruptStage();
+      throw error;
+    },
+  );
   // Both settle before anything is decided, so the staged files are always cleaned up below.
   const [scanOutcome, stageOutcome] = await Promise.all([
     scanned.then(
@@ -318,14 +331,23 @@ async function unmappedOf(
 /** The result for a file whose content is already in bronze: nothing read, nothing written. */
 export function duplicateOf(dataset: ColumnMapping['dataset'], contentHash: string): IngestFileResult {
   const base = { dataset, batchId: randomUUID(), contentHash, partitions: [] as string[] };
-  return { ...base, read: 0, accepted: 0, quarantined: 0, duplicateBatch: true, engine: 'js' };
+  return {
+    ...base,
+    read: 0,
+    accepted: 0,
+    quarantined: 0,
+    skipped: 0,
+    skippedReasons: {},
+    duplicateBatch: true,
+    engine: 'js',
+  };
 }
 
 /**
- * Commit a staged file's refused records to quarantine, then its valid ones to bronze, each
- * with the batch's content hash. Quarantine goes first: bronze carries the batch record that
- * makes a rerun a no-op, and after a crash between the two commits the quarantine batch is
- * found and not written twice.
+ * Commit a staged file's refused records to quarantine and its valid ones to bronze, both with
+ * the batch's content hash, in one catalog transaction: they appear together or not at all. The
+ * batch must be new to bronze (unless forced), checked inside that transaction, so of two
+ * processes ingesting the same file at once one commits and the other reports a duplicate.
  */
 async function commitBronze(
   session: LakeSession,
@@ -338,7 +360,8 @@ async function commitBronze(
   const quarantine = tableRef('quarantine', dataset);
   const refusedFiles = staged.files.filter((f) => f.partition === null);
   const quarantined = refusedFiles.reduce((n, f) => n + f.rows, 0);
-  if (options.force || !(await session.lake.catalog.findBatch(quarantine, batch.contentHash))) {
+  let refusedRows: StagedRows | undefined;
+  try {
     const extra = ident(EXTRA_COLUMN);
     const refused =
       quarantined > 0
@@ -355,20 +378,40 @@ async function commitBronze(
     // DuckDB cannot estimate the line scan and builds its hash table on it (about 0.2 GB per
     // million lines): the refused set must be the build side, so that optimizer is off meanwhile.
     await session.run(`SET disabled_optimizers = 'build_side_probe_side'`);
-    const q = await writeTable(
+    refusedRows = await stageRows(
       session,
-      quarantine,
       `SELECT raw, reason, contract_version, ${literal(file)} AS source_file, source_line, ${lineageSql(batch.batchId)}, CAST(current_date AS DATE) AS dt FROM (${rows}) ORDER BY source_line`,
-      { operation: 'append', partitionColumn: 'dt', batch },
+      'dt',
     ).finally(() => session.run('RESET disabled_optimizers'));
-    if (q.rows !== quarantined)
-      throw new Error(`quarantine of ${file}: ${q.rows} rows for ${quarantined} refused records`);
+    const refusedCount = refusedRows.files.reduce((n, f) => n + f.rows, 0);
+    if (refusedCount !== quarantined)
+      throw new Error(`quarantine of ${file}: ${refusedCount} rows for ${quarantined} refused records`);
+    const accepted = { ...staged, files: staged.files.filter((f) => f.partition !== null) };
+    // The batch's identity lives in bronze; the quarantine part is committed with it.
+    const [written] = await commitStagedTables(session, [
+      {
+        ref: tableRef('bronze', dataset),
+        staged: accepted,
+        options: { operation: 'append', batch, uniqueBatch: !options.force },
+      },
+      { ref: quarantine, staged: refusedRows, options: { operation: 'append', batch } },
+    ]);
+    return resultOf(dataset, batch, written!, quarantined);
+  } catch (err) {
+    // Another process committed the same content while this one read it.
+    if (err instanceof DuplicateBatchError) return duplicateOf(dataset, batch.contentHash);
+    throw err;
+  } finally {
+    if (refusedRows) await rm(refusedRows.dir, { recursive: true, force: true });
   }
-  const accepted = { ...staged, files: staged.files.filter((f) => f.partition !== null) };
-  const written = await commitStagedRows(session, tableRef('bronze', dataset), accepted, {
-    operation: 'append',
-    batch,
-  });
+}
+
+function resultOf(
+  dataset: ColumnMapping['dataset'],
+  batch: { batchId: string; contentHash: string },
+  written: WriteResult,
+  quarantined: number,
+): BronzeBatchResult {
   return {
     dataset,
     batchId: batch.batchId,
@@ -376,6 +419,9 @@ async function commitBronze(
     read: written.rows + quarantined,
     accepted: written.rows,
     quarantined,
+    // Generic CSV/JSONL/Parquet: every record read is accepted or quarantined (blank lines are not records).
+    skipped: 0,
+    skippedReasons: {},
     duplicateBatch: false,
     partitions: [...new Set(written.files.map((f) => f.partition ?? ''))].sort(),
   };
