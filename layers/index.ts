@@ -11,6 +11,7 @@ export type {
   TableCommit,
 } from './catalog/catalog.js';
 export type { RunLog, RunRow, RunStatus, RunTrigger, TaskRow, TaskState } from './catalog/run-log.js';
+export { type LockOptions, withCatalogLock } from './catalog/catalog-lock.js';
 export { checkSchemaEvolution } from './catalog/schema-evolution.js';
 export { crashPoint, SqlCatalog } from './catalog/sql-catalog.js';
 export { type Config, type ConfigFlags, LOG_LEVELS, type LogLevel, loadConfig, redactUrl } from './config.js';

@@ -1,4 +1,4 @@
-import { type LakeSession, type Logger, parseTableName } from '../layers/index.js';
+import { type LakeSession, type Logger, parseTableName, withCatalogLock } from '../layers/index.js';
 import { type BuildPlan, type PlanOptions, planBuild, runModel } from '../models/index.js';
 import type { Dag } from './dag.js';
 
@@ -55,15 +55,21 @@ export async function runModelsInProcess(
     }
     const started = performance.now();
     try {
-      const { plan, properties } = await planBuild(
-        session,
-        node.model,
-        node.sql,
-        node.reads.map(parseTableName),
-        options,
+      // One build of a model at a time across processes (two `run`s at once, a worker and a
+      // backfill): the second waits, then plans against what the first committed, so the table
+      // is one run's result, never partitions of both.
+      const reads = node.reads.map(parseTableName);
+      const { plan, r } = await withCatalogLock(
+        session.lake.catalog,
+        `model:${name}`,
+        async () => {
+          for (const ref of [...reads, node.model.ref]) await session.refreshView(ref);
+          const { plan, properties } = await planBuild(session, node.model, node.sql, reads, options);
+          log.debug({ action: plan.mode, reason: plan.reason }, 'model planned');
+          return { plan, r: await runModel(session, node.model, plan, properties) };
+        },
+        { onWait: () => log.info('another process is building this model: waiting for it') },
       );
-      log.debug({ action: plan.mode, reason: plan.reason }, 'model planned');
-      const r = await runModel(session, node.model, plan, properties);
       const ms = Math.round(performance.now() - started);
       results.push({
         task: name,

@@ -108,6 +108,13 @@ export interface Catalog {
    */
   commitAll(changes: readonly TableCommit[]): Promise<Snapshot[]>;
   findBatch(ref: TableRef, contentHash: string): Promise<BatchRecord | undefined>;
+  /**
+   * Take (or renew) the lease `name` for `owner` until now + `ttlMs`; false while another owner
+   * holds an unexpired lease. Leases live in the catalog, so they work across processes and hosts.
+   */
+  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Give a lease back (no-op when `owner` no longer holds it). */
+  unlock(name: string, owner: string): Promise<void>;
   /** Keys of every data file any retained snapshot references (vacuum keeps these). */
   referencedKeys(): Promise<Set<string>>;
   /**

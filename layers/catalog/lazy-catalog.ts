@@ -38,6 +38,12 @@ export class LazyCatalog implements Catalog {
   async findBatch(ref: TableRef, contentHash: string) {
     return (await this.get()).findBatch(ref, contentHash);
   }
+  async tryLock(name: string, owner: string, ttlMs: number) {
+    return (await this.get()).tryLock(name, owner, ttlMs);
+  }
+  async unlock(name: string, owner: string) {
+    return (await this.get()).unlock(name, owner);
+  }
   async referencedKeys() {
     return (await this.get()).referencedKeys();
   }
