@@ -84,6 +84,7 @@ export async function runDemo(config: Config, lake: Lake, rootLogger: Logger, op
             read: r.read,
             accepted: r.accepted,
             quarantined: r.quarantined,
+            skipped: r.skipped,
             duplicateBatch: r.duplicateBatch,
           },
           'batch ingested',

@@ -16,11 +16,11 @@ export async function demoCommand(ctx: CommandContext, flags: DemoFlags): Promis
   }
   out(`\nmarketlake demo ${summary.status} (run ${summary.runId})`);
   out(`lake: ${ctx.lake.store.displayUrl}\n`);
-  out('ingestion (records read = accepted + quarantined):');
+  out('ingestion (records read = accepted + quarantined + skipped):');
   for (const b of summary.ingestion) {
     const note = b.duplicateBatch ? '  (same batch already ingested: skipped)' : '';
     out(
-      `  ${b.dataset.padEnd(16)} read ${b.read}  accepted ${b.accepted}  quarantined ${b.quarantined}${note}`,
+      `  ${b.dataset.padEnd(16)} read ${b.read}  accepted ${b.accepted}  quarantined ${b.quarantined}${b.skipped ? `  skipped ${b.skipped}` : ''}${note}`,
     );
   }
   out('\nrows per table:');

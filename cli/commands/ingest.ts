@@ -5,8 +5,24 @@ import { type CommandContext, out } from '../context.js';
 
 export type { IngestFlags } from '../../pipelines/index.js';
 
+/** Reasons printed under a file's counts; the rest are summed up (all are in `--json`). */
+const TOP_SKIP_REASONS = 5;
+
+/** `  skipped: <n> <reason>; ...`: the most frequent skip reasons of a file, or nothing. */
+function skipReasonsLine(reasons: Readonly<Record<string, number>>): string | undefined {
+  const sorted = Object.entries(reasons).sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0));
+  if (sorted.length === 0) return undefined;
+  const shown = sorted.slice(0, TOP_SKIP_REASONS).map(([reason, n]) => `${n} ${reason}`);
+  const rest = sorted.slice(TOP_SKIP_REASONS);
+  if (rest.length)
+    shown.push(`${rest.reduce((sum, [, n]) => sum + n, 0)} for ${rest.length} other reasons (see --json)`);
+  return `  skipped: ${shown.join('; ')}`;
+}
+
 /**
- * Files to bronze: one batch per file, counts printed and logged per file. Every path is
+ * Files to bronze: one batch per file, counts printed and logged per file: read = accepted +
+ * quarantined + skipped (records that are not the dataset's, e.g. a quote message when loading
+ * trades; `skipped N` and its top reasons are printed when there are any). Every path is
  * checked before anything is read (a typo fails the command up front); a file that then fails
  * (corrupt gzip, I/O) is reported and the others still go in: each file is its own atomic
  * batch, and a rerun skips the ones already ingested. Exit 1 when any file failed.
@@ -57,9 +73,12 @@ export async function ingestCommand(
         const note = r.duplicateBatch
           ? ' (duplicate batch: already ingested, nothing written; --force re-ingests)'
           : '';
+        const skipped = r.skipped > 0 ? `, skipped ${r.skipped}` : '';
         out(
-          `${file}: read ${r.read}, accepted ${r.accepted}, quarantined ${r.quarantined}, duplicate ${r.duplicateBatch ? 1 : 0}${note}`,
+          `${file}: read ${r.read}, accepted ${r.accepted}, quarantined ${r.quarantined}${skipped}, duplicate ${r.duplicateBatch ? 1 : 0}${note}`,
         );
+        const reasons = skipReasonsLine(r.skippedReasons);
+        if (reasons) out(reasons);
         if (r.unmapped)
           out(
             `  the file has no column for ${r.unmapped.join(', ')} (required): map with --map ${r.unmapped[0]}=<column> or ${r.unmapped[0]}='<constant>'`,

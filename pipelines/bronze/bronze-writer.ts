@@ -139,8 +139,10 @@ export async function writeBronzeBatch(
       duplicateBatch: false,
       partitions: [],
     };
+    // Nothing of a duplicate is written, so it reports nothing read (as a duplicate file does).
     const duplicate = {
       ...result,
+      read: 0,
       accepted: 0,
       quarantined: 0,
       skipped: 0,

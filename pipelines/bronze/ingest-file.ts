@@ -20,7 +20,7 @@ import { readMapped } from '../sources/mapped-source.js';
 import type { ColumnMapping } from '../sources/mapping.js';
 import { type BronzeBatchResult, partitionDateSql, writeBronzeBatch } from './bronze-writer.js';
 import { firstRecordKeys, quarantineRowsSql, quotedCsvDoubtsSql, validatedRowsSql } from './bulk-sql.js';
-import { readFirstLine, readHead, scanFile } from './file-scan.js';
+import { readFirstLine, readHead, SQL_MAX_LINE, scanFile } from './file-scan.js';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -130,7 +130,9 @@ async function stageStrict(
 /**
  * Stage a file's validated bronze rows; a line longer than the small buffers allow is read
  * again with 64 MiB ones (it is refused). `cancelled()` true means the caller interrupted the
- * pass (the file is a duplicate): no second attempt.
+ * pass (the file is a duplicate): no second attempt. `longestLine`, when given, is the scan's
+ * longest line: a line too long even for the 64 MiB buffers (which cost about 0.9 GB) skips
+ * that attempt (the per-record engine takes such a file).
  */
 async function stageBronze(
   session: LakeSession,
@@ -139,11 +141,13 @@ async function stageBronze(
   names: readonly string[],
   batchId: string,
   cancelled: () => boolean,
+  longestLine?: Promise<number>,
 ): Promise<StagedRows> {
   try {
     return await stageRows(session, await bronzeRowsSql(session, file, mapping, names, batchId, false), 'dt');
   } catch (err) {
     if (cancelled()) throw err;
+    if (longestLine && (await longestLine) >= SQL_MAX_LINE - 2) throw err;
     return await stageRows(session, await bronzeRowsSql(session, file, mapping, names, batchId, true), 'dt');
   }
 }
@@ -178,6 +182,11 @@ export async function ingestMappedFile(
   let duplicate = false;
   // The scan failed (a gzip bomb past its limit, a corrupt file): DuckDB's pass is stopped too.
   let scanFailed = false;
+  // The scan's longest line, once known (the line pass waits for it only before a 64 MiB retry).
+  let resolveLongest: (n: number) => void = () => {};
+  const longestLine = new Promise<number>((resolve) => {
+    resolveLongest = resolve;
+  });
   // DuckDB's own reader first (stageStrict); its JSON reader refuses a BOM outright.
   const strict =
     lineStage &&
@@ -188,7 +197,15 @@ export async function ingestMappedFile(
     if (rows) return { rows, reader: 'strict' as const };
     if (duplicate || scanFailed) throw new Error('interrupted: the file is a duplicate or unreadable');
     return {
-      rows: await stageBronze(session, file, mapping, names, batchId, () => duplicate || scanFailed),
+      rows: await stageBronze(
+        session,
+        file,
+        mapping,
+        names,
+        batchId,
+        () => duplicate || scanFailed,
+        longestLine,
+      ),
       reader: 'lines' as const,
     };
   };
@@ -212,6 +229,7 @@ export async function ingestMappedFile(
   // and so does a file the scan cannot read (DuckDB inflates a .gz on its own, without a limit).
   const scanned = scanFile(file, { json: mapping.layout === 'jsonl' }).then(
     async (scan) => {
+      resolveLongest(scan.longestLine);
       if (
         !options.force &&
         (await session.lake.catalog.findBatch(tableRef('bronze', mapping.dataset), scan.contentHash))
@@ -222,6 +240,7 @@ export async function ingestMappedFile(
       return scan;
     },
     (error: unknown) => {
+      resolveLongest(Number.POSITIVE_INFINITY);
       scanFailed = true;
       interruptStage();
       throw error;

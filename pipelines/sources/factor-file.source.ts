@@ -47,8 +47,9 @@ const num = (cell: string | undefined): unknown => {
 };
 
 /**
- * The rows of a dated CSV file (first cell `YYYYMMDD…`) within the options' date range, each
- * turned into a record by `toValue`; unreadable lines pass through with their error.
+ * The rows of a dated CSV file (first cell `YYYYMMDD…`), each turned into a record by
+ * `toValue`; unreadable lines pass through with their error, rows dated outside the options'
+ * range are skipped with that reason (counted, not stored).
  */
 async function* readDatedRows(
   file: string,
@@ -62,7 +63,14 @@ async function* readDatedRows(
     }
     const cells = text.split(',');
     const day = isoDay(cells[0] ?? '');
-    if (day && !inRange(day, options)) continue;
+    if (day && !inRange(day, options)) {
+      const reason =
+        options.from !== undefined && day < options.from
+          ? `dated before ${options.from}`
+          : `dated after ${options.to}`;
+      yield { line, raw: text, skip: reason };
+      continue;
+    }
     yield { line, raw: text, value: toValue(cells, day) };
   }
 }

@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { openInputBytes } from './gzip-limit.js';
 
 /** Longest line accepted; a longer one is quarantined (its first characters kept), never buffered whole. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -33,14 +32,15 @@ const CARRY_LIMIT = 3 * MAX_LINE_BYTES + 3;
 /**
  * Lines of a text file (`.gz` is decompressed), streamed in bounded memory. Lines are split on
  * bytes and each is decoded on its own, so a character is never cut at a chunk boundary. A BOM
- * is dropped, `\r\n` ends a line like `\n`, blank lines are skipped (they are not records), a
+ * is dropped, `\r\n` ends a line like `\n`, blank lines (empty, or only spaces and tabs, as the
+ * SQL line reader has them) are skipped: they are not records, and no reader counts them. A
  * line longer than MAX_LINE_BYTES characters comes back with `error` and only its first 256
  * characters, and a line that is not valid UTF-8 comes back with `error` (its text decoded with
  * U+FFFD in place of the bad bytes) instead of silently altered.
  */
 export async function* readLines(path: string): AsyncGenerator<TextLine> {
-  const input = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = path.endsWith('.gz') ? input.pipe(createGunzip()) : input;
+  // A .gz inflates through gunzipBounded: a gzip bomb stops at its limit (InflateLimitError).
+  const stream = openInputBytes(path);
   let carry: Buffer = Buffer.alloc(0);
   let line = 0;
   let oversized = false;
@@ -57,9 +57,11 @@ export async function* readLines(path: string): AsyncGenerator<TextLine> {
     }
     const text = bytes.toString('utf8');
     if (text.length > MAX_LINE_BYTES) return tooLong(line, bytes);
-    return text.trim() === '' ? undefined : { line, text };
+    return isBlank(text) ? undefined : { line, text };
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of stream) {
+    // Inside a line already too long: its bytes are dropped until it ends, without copying them.
+    if (oversized && !chunk.includes(0x0a)) continue;
     let bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     if (atStart && bytes.length >= 3) {
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
@@ -84,6 +86,18 @@ export async function* readLines(path: string): AsyncGenerator<TextLine> {
     const record = emit(carry);
     if (record) yield record;
   }
+}
+
+/**
+ * A line of only spaces and tabs (or nothing). Not String.trim: that also takes NBSP, a BOM,
+ * form feeds and line separators, which the SQL engine reads (and refuses) as a record.
+ */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09) return false;
+  }
+  return true;
 }
 
 function tooLong(line: number, bytes: Buffer): TextLine {

@@ -292,8 +292,10 @@ describe('vendor formats on real US-equity samples', () => {
     expect(
       await ingestVendorFile(shared.session, file, { format: 'alpaca', dataset: 'trades' }),
     ).toMatchObject({
-      read: 1,
+      // read counts the frame's 5 messages: 1 trade, 4 skipped (2 control, a quote, a bar).
+      read: 5,
       accepted: 1,
+      skipped: 4,
     });
     expect(
       await shared.session.all(`SELECT ${TRADE_COLS} FROM bronze.trades WHERE trade_id = '96921'`),
@@ -313,8 +315,9 @@ describe('vendor formats on real US-equity samples', () => {
     ]);
     expect(await ingestVendorFile(shared.session, file, { format: 'alpaca', dataset: 'bars' })).toMatchObject(
       {
-        read: 1,
+        read: 5,
         accepted: 1,
+        skipped: 4,
       },
     );
     expect(

@@ -2,7 +2,10 @@ import {
   codes,
   epoch,
   isObject,
+  jsonTypeOf,
+  refuseItem,
   shape,
+  skipItem,
   symbolOf,
   type VendorContext,
   type VendorRecord,
@@ -15,15 +18,31 @@ const TAPES: Record<string, string> = { '1': 'A', '2': 'B', '3': 'C' };
  * names, no ticker in the body: `--symbol`) and v2 last trade (`results` object, one-letter
  * keys, `T` ticker). Nanosecond epochs beyond 2^53 arrive as exact text (parseJsonExact) and
  * are converted with BigInt; numeric exchange ids and condition codes become text, tape 1/2/3
- * becomes A/B/C.
+ * becomes A/B/C. A response with no results (`[]`, `null`) is skipped; an error response, one
+ * without `results` and anything that is not a response object are quarantined.
  */
 export function* polygonTradeRecords(doc: unknown, ctx: VendorContext): Generator<VendorRecord> {
-  if (!isObject(doc)) return;
+  if (!isObject(doc)) {
+    yield refuseItem(doc, `expected a polygon response object, got ${jsonTypeOf(doc)}`);
+    return;
+  }
   const results = doc.results;
-  const rows = Array.isArray(results) ? results : results === undefined ? [] : [results];
+  if (results === undefined) {
+    const status = typeof doc.status === 'string' ? doc.status : undefined;
+    const message = doc.error ?? doc.message;
+    yield refuseItem(
+      doc,
+      status && status !== 'OK' && status !== 'DELAYED'
+        ? `polygon ${status} response${typeof message === 'string' ? `: ${message}` : ''}`
+        : 'polygon response without "results"',
+    );
+    return;
+  }
+  const rows = Array.isArray(results) ? results : results === null ? [] : [results];
+  if (rows.length === 0) yield skipItem(doc, 'polygon response with no results');
   for (const r of rows) {
     if (!isObject(r)) {
-      yield { raw: r, value: { source: 'polygon', record: r } };
+      yield refuseItem(r, `expected a polygon trade object, got ${jsonTypeOf(r)}`);
       continue;
     }
     const v2 = 'p' in r || 'T' in r;

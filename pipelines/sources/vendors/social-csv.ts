@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { convertTime } from '../time-convert.js';
-import { cashtagsIn, shape, type VendorContext, type VendorRecord } from './vendor-record.js';
+import { cashtagsIn, shape, type VendorContext, type VendorValue } from './vendor-record.js';
 
 /** Header names (lower case) each post field is read from, first present wins. */
 const ALIASES: Record<string, readonly string[]> = {
@@ -31,7 +31,7 @@ export function csvPost(
   cells: readonly string[],
   source: 'headlines' | 'stocktwits',
   ctx: VendorContext,
-): VendorRecord {
+): VendorValue {
   const row: Record<string, string> = {};
   names.forEach((n, i) => {
     row[n] = cells[i] ?? '';

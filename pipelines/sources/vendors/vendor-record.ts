@@ -13,10 +13,31 @@ export interface VendorContext {
 }
 
 /** One vendor record turned into a contract-shaped value (unknown fields kept for `extra`). */
-export interface VendorRecord {
+export interface VendorValue {
   /** The vendor's own record, kept verbatim in the quarantine when refused. */
   raw: unknown;
   value: Record<string, unknown>;
+}
+
+/**
+ * What an adapter makes of each item of a vendor document: a record of the dataset (`value`),
+ * an item known not to be one (`skip`, the reason: another dataset's message, a control
+ * message, an empty response; counted, not stored), or an item it cannot read as a record at
+ * all (`error`, the reason: quarantined with `raw`). Every item yields exactly one of these,
+ * so nothing in a file is dropped without a count. Skip reasons are a small set of texts
+ * (counted per reason): unknown message types are errors, never skips.
+ */
+export type VendorRecord = VendorValue | { raw: unknown; skip: string } | { raw: unknown; error: string };
+
+/** An item that is not a record of the dataset (see VendorRecord). */
+export const skipItem = (raw: unknown, reason: string): VendorRecord => ({ raw, skip: reason });
+
+/** An item that cannot be read as a record: quarantined with `reason` (see VendorRecord). */
+export const refuseItem = (raw: unknown, reason: string): VendorRecord => ({ raw, error: reason });
+
+/** The JSON type of a value, for reasons: null, array, object, string, number, boolean. */
+export function jsonTypeOf(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
 const JSON_NUMBER = new RegExp(`^${JSON_NUMBER_SOURCE}$`);

@@ -34,7 +34,20 @@ const JSON_ADAPTERS: Partial<
 };
 
 function safeStringify(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    // JSON.stringify recurses: a document nested 100k levels deep overflows the stack.
+    return '(raw value not kept: nested too deeply to serialize)';
+  }
+}
+
+/** A vendor item as the bronze writer takes it: a value to validate, a refusal or a skip. */
+function sourceRecord(line: number, r: VendorRecord): SourceRecord {
+  const raw = safeStringify(r.raw);
+  if ('skip' in r) return { line, raw, skip: r.skip };
+  if ('error' in r) return { line, raw, error: r.error };
+  return { line, raw, value: r.value };
 }
 
 /**
@@ -42,6 +55,10 @@ function safeStringify(v: unknown): string {
  * validates them with zod). Record numbers: the line of a JSON Lines document or of a CSV row;
  * within one JSON document, the record's 1-based position. `stocktwits` also reads the CSV
  * layout of StockTwits exports (`id,date,ticker,...`), `headlines` any CSV of headlines.
+ *
+ * Every item read comes out as one record: a value, a refusal (quarantined) or a skip (counted
+ * with its reason); a JSON document of which the adapter makes nothing at all (`[]`, a Listing
+ * without children) is one skipped record. Only blank lines and a CSV's header are not records.
  */
 export async function* readVendorRecords(
   format: DocumentFormat,
@@ -81,7 +98,14 @@ export async function* readVendorRecords(
     let position = 0;
     for (const r of spec.adapter(doc.value, ctx)) {
       position += 1;
-      yield { line: perLine ? doc.line : position, raw: safeStringify(r.raw), value: r.value };
+      yield sourceRecord(perLine ? doc.line : position, r);
     }
+    // Nothing in it for any dataset: the document is accounted for as one skipped record.
+    if (position === 0)
+      yield {
+        line: doc.line,
+        raw: doc.raw,
+        skip: `${format.replace(/-json$/, '')} document with no records`,
+      };
   }
 }
