@@ -58,7 +58,13 @@ export async function serve(
       : { pgliteDir: defaultPgliteDir(lake) },
   );
   try {
-    const tables = await serveGold(session, target, SERVED_TABLES);
+    // Temporary CSV files go to the session's scratch folder when it has one ('service': DuckDB may write nowhere else).
+    const tables = await serveGold(
+      session,
+      target,
+      SERVED_TABLES,
+      session.scratchDir ? { tmpDir: session.scratchDir } : {},
+    );
     return { target: target.description, tables };
   } finally {
     await target.close();

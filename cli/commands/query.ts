@@ -1,6 +1,15 @@
-import { type AsOf, LakeSession, literal, UsageError } from '../../layers/index.js';
+import { writeFile } from 'node:fs/promises';
+import { DuckDBTypeId } from '@duckdb/node-api';
+import { type AsOf, assertOutsideLake, LakeSession, UsageError } from '../../layers/index.js';
 import { type CommandContext, out } from '../context.js';
 import { renderCsv, renderTable } from '../format.js';
+
+/** DuckDB types whose values are free text (a CSV cell of these may need a formula guard). */
+const TEXT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.ENUM,
+  DuckDBTypeId.BLOB,
+]);
 
 export const QUERY_FORMATS = ['table', 'csv', 'json', 'parquet'] as const;
 export type QueryFormat = (typeof QUERY_FORMATS)[number];
@@ -29,30 +38,38 @@ export async function queryCommand(ctx: CommandContext, sql: string, flags: Quer
   const format = flags.format as QueryFormat;
   if (format === 'parquet' && !flags.out) throw new UsageError('--format parquet needs --out <file.parquet>');
   const asOf = parseAsOf(flags.asOf);
+  // Results may go anywhere the user names with --out, except into the lake's own folders.
+  if (flags.out) assertOutsideLake(flags.out, ctx.lake.store.localDirs());
+  // 'analyst': the SQL may read the lake and local files, never write (COPY, ATTACH, SET ... are refused).
   const session = await LakeSession.open(ctx.lake, {
+    access: 'analyst',
     ...(asOf ? { asOf } : {}),
     ...(ctx.config.duckdbThreads ? { threads: ctx.config.duckdbThreads } : {}),
   });
   try {
     const statement = sql.trim().replace(/;\s*$/, '');
     if (format === 'parquet') {
-      await session.ensureViewsFor(statement);
-      await session.connection.run(
-        `COPY (${statement}) TO ${literal(flags.out!)} (FORMAT parquet, COMPRESSION zstd)`,
-      );
-      out(`wrote ${flags.out}`);
+      // Our COPY around the checked query, to the file the user named.
+      const rows = await session.writeUserQueryParquet(statement, flags.out!);
+      out(`wrote ${rows} row${rows === 1 ? '' : 's'} to ${flags.out}`);
       return 0;
     }
-    await session.ensureViewsFor(statement);
-    const reader = await session.connection.runAndReadAll(statement);
+    const reader = await session.runUserSql(statement);
     const columns = reader.columnNames();
     const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
-    if (format === 'json' || ctx.config.json) out(JSON.stringify(rows, null, 2));
-    else if (format === 'csv') process.stdout.write(renderCsv(rows, columns));
-    else {
-      out(renderTable(rows, columns));
-      out(`${rows.length} row${rows.length === 1 ? '' : 's'}`);
+    let text: string;
+    if (format === 'json' || ctx.config.json) text = `${JSON.stringify(rows, null, 2)}\n`;
+    else if (format === 'csv') {
+      // Only text cells are guarded against spreadsheet formulas: numbers stay numbers.
+      const textColumns = new Set(columns.filter((_, i) => TEXT_TYPES.has(reader.columnTypeId(i))));
+      text = renderCsv(rows, columns, textColumns);
+    } else {
+      text = `${renderTable(rows, columns)}\n${rows.length} row${rows.length === 1 ? '' : 's'}\n`;
     }
+    if (flags.out) {
+      await writeFile(flags.out, text);
+      out(`wrote ${rows.length} row${rows.length === 1 ? '' : 's'} to ${flags.out}`);
+    } else process.stdout.write(text);
     return 0;
   } finally {
     session.close();

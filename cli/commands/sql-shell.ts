@@ -8,10 +8,15 @@ const TABLES_SQL =
 
 /**
  * Interactive SQL over every layer. Statements end with `;`; `.tables` lists tables; `.quit` leaves.
- * Works on a terminal and on piped input alike.
+ * Works on a terminal and on piped input alike. Read-only: a refused statement prints its reason and
+ * the shell goes on.
  */
 export async function sqlShellCommand(ctx: CommandContext): Promise<number> {
-  const session = await LakeSession.open(ctx.lake);
+  // 'analyst': statements may read the lake and local files; COPY, ATTACH, SET, ... are refused.
+  const session = await LakeSession.open(ctx.lake, {
+    access: 'analyst',
+    ...(ctx.config.duckdbThreads ? { threads: ctx.config.duckdbThreads } : {}),
+  });
   const interactive = process.stdin.isTTY ?? false;
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
   const prompt = (continued: boolean) => {
@@ -36,8 +41,7 @@ export async function sqlShellCommand(ctx: CommandContext): Promise<number> {
           const statement = buffer;
           buffer = '';
           try {
-            await session.ensureViewsFor(statement);
-            const reader = await session.connection.runAndReadAll(statement);
+            const reader = await session.runUserSql(statement);
             if (reader.columnNames().length > 0) {
               out(renderTable(reader.getRowObjectsJson() as Record<string, unknown>[], reader.columnNames()));
             }

@@ -8,8 +8,10 @@ export async function workerCommand(
   flags: { concurrency: number; config?: string; catchUp: boolean; graceSeconds: number },
 ): Promise<number> {
   const project = loadProjectConfig(flags.config);
+  // 'service': the tasks' DuckDB sessions read and write only the lake, a scratch folder and the
+  // sources' landing folders; everything else on the machine is refused by DuckDB itself.
   const worker = await startWorker(
-    { config: ctx.config, lake: ctx.lake, logger: ctx.logger, project },
+    { config: ctx.config, lake: ctx.lake, logger: ctx.logger, project, sessionAccess: 'service' },
     { concurrency: flags.concurrency, catchUp: flags.catchUp },
   );
   await new Promise<void>((resolve) => {

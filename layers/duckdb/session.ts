@@ -1,16 +1,47 @@
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResultReader,
+  StatementType,
+} from '@duckdb/node-api';
 import type { AsOf, ColumnDef, Snapshot } from '../catalog/catalog.js';
+import { UsageError } from '../errors.js';
 import type { Lake } from '../lake.js';
 import { declaredSourceTables } from '../lake-tables.js';
 import { LAYERS, qualifiedName, type TableRef } from '../names.js';
 import { sqlMacros } from '../sql-files.js';
 import { lakeTablesIn } from './parse.js';
 import { ident, literal, viewName } from './sql.js';
+import { assertPreparedType, checkReadOnlySql } from './statement-guard.js';
+
+/**
+ * What the SQL run in a session may touch.
+ * - 'trusted' (default): everything; the CLI's own commands that write the lake (ingest, run, demo, ...).
+ * - 'analyst' (`query`, `sql`): SQL a person types (runUserSql) may only read; reading local files
+ *   stays possible. Settings are locked once the session is set up.
+ * - 'service' (workers, anything serving other people): DuckDB's external access is off, so it reads
+ *   and writes only the lake's local folders, the session's scratch folder and `allowedPaths`;
+ *   settings are locked except SERVICE_SETTINGS. runUserSql is checked as in 'analyst'.
+ */
+export type SessionAccess = 'trusted' | 'analyst' | 'service';
+
+/**
+ * Settings the pipeline code itself changes while a 'service' session runs (bronze ingestion turns an
+ * optimizer off around one statement); everything else is locked.
+ */
+export const SERVICE_SETTINGS = ['disabled_optimizers'] as const;
 
 export interface SessionOptions {
   /** Read every table as of this instant or catalog-wide snapshot id (time travel). */
   asOf?: AsOf;
   threads?: number;
+  /** What SQL in the session may touch (default 'trusted'). */
+  access?: SessionAccess;
+  /** 'service' only: more folders (or files) DuckDB may read and write, e.g. a source's landing folder. */
+  allowedPaths?: readonly string[];
 }
 
 type Params = Record<string, string | number | boolean | null>;
@@ -31,21 +62,72 @@ export class LakeSession {
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     private readonly asOf: AsOf | undefined,
+    readonly access: SessionAccess,
+    /** A private folder under the OS temp folder ('analyst' and 'service'): DuckDB spills here; removed on close. */
+    readonly scratchDir: string | undefined,
   ) {}
 
   static async open(lake: Lake, options: SessionOptions = {}): Promise<LakeSession> {
-    const instance = await DuckDBInstance.create(':memory:', {
-      ...(options.threads ? { threads: String(options.threads) } : {}),
-    });
-    const connection = await instance.connect();
-    const session = new LakeSession(lake, instance, connection, options.asOf);
-    // Timestamps are UTC everywhere; market-local times are computed explicitly in SQL.
-    await connection.run("SET TimeZone = 'UTC'");
-    for (const layer of LAYERS) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layer)}`);
-    // Shared SQL helpers (sql/macros/*.sql), so every model and ad hoc query can use them.
-    for (const macro of sqlMacros()) await connection.run(macro);
-    await session.attachTables();
-    return session;
+    const access = options.access ?? 'trusted';
+    const scratchDir = access === 'trusted' ? undefined : mkdtempSync(join(tmpdir(), 'marketlake-scratch-'));
+    let instance: DuckDBInstance | undefined;
+    let connection: DuckDBConnection | undefined;
+    try {
+      instance = await DuckDBInstance.create(':memory:', {
+        ...(options.threads ? { threads: String(options.threads) } : {}),
+      });
+      connection = await instance.connect();
+      const session = new LakeSession(lake, instance, connection, options.asOf, access, scratchDir);
+      // Timestamps are UTC everywhere; market-local times are computed explicitly in SQL.
+      await connection.run("SET TimeZone = 'UTC'");
+      if (scratchDir) await session.restrict(options.allowedPaths ?? []);
+      for (const layer of LAYERS) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layer)}`);
+      // Shared SQL helpers (sql/macros/*.sql), so every model and ad hoc query can use them.
+      for (const macro of sqlMacros()) await connection.run(macro);
+      await session.attachTables();
+      if (access === 'service') {
+        await connection.run(`SET allowed_configs = [${SERVICE_SETTINGS.map(literal).join(', ')}]`);
+      }
+      // From here on no statement can change a setting (profiling_output, temp_directory, ...).
+      if (access !== 'trusted') await connection.run('SET lock_configuration = true');
+      return session;
+    } catch (err) {
+      connection?.closeSync();
+      instance?.closeSync();
+      if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /**
+   * Settings of 'analyst' and 'service' sessions, before any view exists. Spill files go to the scratch
+   * folder (DuckDB's default is `.tmp` under the working directory); no extension is downloaded and no
+   * secret is stored under the home folder. 'service' then turns external access off: DuckDB allows
+   * only the listed folders (it adds the trailing `/`, so `/lake` does not allow `/lake-old`) and
+   * refuses to turn it back on or to change the list while running.
+   */
+  private async restrict(allowedPaths: readonly string[]): Promise<void> {
+    const run = (sql: string) => this.connection.run(sql);
+    await run(`SET temp_directory = ${literal(join(this.scratchDir!, 'spill'))}`);
+    await run('SET autoinstall_known_extensions = false');
+    await run('SET allow_persistent_secrets = false');
+    if (this.access !== 'service') return;
+    const dirs = [...this.lake.store.localDirs(), this.scratchDir!];
+    const files: string[] = [];
+    for (const p of allowedPaths) {
+      const full = resolve(p);
+      let isFile = false;
+      try {
+        isFile = statSync(full).isFile();
+      } catch {
+        // Not there yet: allowed as a folder.
+      }
+      (isFile ? files : dirs).push(full);
+    }
+    const list = (items: string[]) => `[${items.map(literal).join(', ')}]`;
+    await run(`SET allowed_directories = ${list(dirs)}`);
+    if (files.length) await run(`SET allowed_paths = ${list(files)}`);
+    await run('SET enable_external_access = false');
   }
 
   /** Pin every table the catalog knows; declared source tables not written yet get empty typed views. */
@@ -119,6 +201,62 @@ export class LakeSession {
     return reader.getRowObjectsJson() as T[];
   }
 
+  /**
+   * Run SQL a person typed (`query`, the `sql` shell, an API) and return the last statement's rows.
+   * In 'analyst' and 'service' sessions every statement must only read (statement-guard.ts): the
+   * script is checked on its parse tree before anything is bound, then each statement is prepared,
+   * its type checked again and run, one after the other.
+   */
+  async runUserSql(sql: string): Promise<DuckDBResultReader> {
+    if (this.access === 'trusted') {
+      await this.ensureViewsFor(sql);
+      return this.connection.runAndReadAll(sql);
+    }
+    const script = await checkReadOnlySql(this.connection, sql);
+    if (script.statements === 0) throw new UsageError('no SQL statement to run');
+    await this.ensureViewsFor(sql);
+    const extracted = await this.connection.extractStatements(sql);
+    let reader: DuckDBResultReader | undefined;
+    for (let i = 0; i < extracted.count; i++) {
+      const prepared = await extracted.prepare(i);
+      try {
+        assertPreparedType(prepared, script);
+        reader = await prepared.runAndReadAll();
+      } finally {
+        prepared.destroySync();
+      }
+    }
+    return reader!;
+  }
+
+  /**
+   * Write the rows of one query a person typed to the Parquet file `path` (zstd) with a COPY built
+   * here: the user's SQL must be a single read-only query, and the COPY wrapped around it must still
+   * parse as exactly one COPY statement. Returns the row count.
+   */
+  async writeUserQueryParquet(sql: string, path: string): Promise<number> {
+    const query = sql.trim().replace(/;\s*$/, '');
+    if (this.access !== 'trusted') {
+      const script = await checkReadOnlySql(this.connection, query);
+      if (script.kind !== 'query' || script.statements !== 1)
+        throw new UsageError('--out writes the result of exactly one query (SELECT, WITH, FROM, ...)');
+    }
+    await this.ensureViewsFor(query);
+    // Newlines around the query: a trailing `-- comment` cannot swallow the closing parenthesis.
+    const copy = `COPY (\n${query}\n) TO ${literal(path)} (FORMAT parquet, COMPRESSION zstd)`;
+    const extracted = await this.connection.extractStatements(copy);
+    if (extracted.count !== 1) throw new UsageError('--out writes the result of exactly one query');
+    const prepared = await extracted.prepare(0);
+    try {
+      if (prepared.statementType !== StatementType.COPY)
+        throw new UsageError('--out writes the result of exactly one query');
+      const reader = await prepared.runAndReadAll();
+      return Number(reader.getRowObjectsJson()[0]?.Count ?? 0);
+    } finally {
+      prepared.destroySync();
+    }
+  }
+
   /** The column names and types a query would return. */
   async describe(sql: string): Promise<ColumnDef[]> {
     await this.ensureViewsFor(sql);
@@ -135,5 +273,6 @@ export class LakeSession {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
   }
 }

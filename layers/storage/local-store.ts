@@ -25,6 +25,11 @@ export class LocalObjectStore implements ObjectStore {
     return full;
   }
 
+  localDirs(): string[] {
+    // Staging folders are inside the lake.
+    return [this.root];
+  }
+
   async createStagingDir(): Promise<string> {
     // Inside the lake so the final move is a rename on the same file system.
     const dir = this.pathOf(`${STAGING_PREFIX}/${randomUUID()}`);

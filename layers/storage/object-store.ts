@@ -16,6 +16,8 @@ export interface ObjectStore {
   readonly isLocal: boolean;
   /** A fresh local folder for DuckDB to write into before `putFile`; the caller removes it. */
   createStagingDir(): Promise<string>;
+  /** Every local folder the lake's files pass through (DuckDB reads and writes only these in 'service' sessions). */
+  localDirs(): string[];
   /** Move a finished local file to `key` (visible at `key` only complete). Returns its size and ETag. */
   putFile(key: string, localPath: string): Promise<{ bytes: number; etag: string | null }>;
   /** A local path DuckDB can read for `key` (staged through a bounded cache on S3; `etag` avoids a HEAD). */
