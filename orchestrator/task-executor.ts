@@ -22,6 +22,20 @@ export interface TaskContext {
   lake: Lake;
   logger: Logger;
   project: ProjectConfig;
+  /**
+   * How tasks open DuckDB: 'service' in worker processes (DuckDB may touch only the lake's folders, a
+   * scratch folder and the task's input files), 'trusted' (the default) for the in-process runner.
+   */
+  sessionAccess?: 'trusted' | 'service';
+}
+
+/** A DuckDB session for a task; `inputs` are files or folders a 'service' session may read besides the lake. */
+export function openTaskSession(ctx: TaskContext, inputs: string[] = []): Promise<LakeSession> {
+  return LakeSession.open(ctx.lake, {
+    ...(ctx.config.duckdbThreads ? { threads: ctx.config.duckdbThreads } : {}),
+    access: ctx.sessionAccess ?? 'trusted',
+    ...(inputs.length ? { allowedPaths: inputs } : {}),
+  });
 }
 
 export interface TaskOutcome {
@@ -49,10 +63,10 @@ export async function executeTask(
   attempt = 1,
 ): Promise<TaskOutcome> {
   await injectFaults(task.id, attempt);
-  const session = await LakeSession.open(
-    ctx.lake,
-    ctx.config.duckdbThreads ? { threads: ctx.config.duckdbThreads } : {},
-  );
+  // An ingest task reads its source's landing folder: the one place outside the lake it may read.
+  const landing =
+    task.kind === 'ingest' ? ctx.project.sources.find((s) => s.name === task.target)?.landing : undefined;
+  const session = await openTaskSession(ctx, landing ? [resolve(landing)] : []);
   try {
     switch (task.kind) {
       case 'ingest':
@@ -65,7 +79,11 @@ export async function executeTask(
           ...(params.to ? { to: params.to } : {}),
         });
         if (!result) throw new UsageError(`no model ${task.target}`);
-        if (result.status !== 'succeeded') throw new ModelError(task.target!, result.error ?? result.status);
+        if (result.status !== 'succeeded') {
+          // Keep the cause: a transient failure inside the model's commit is retried (isTransient).
+          if (result.cause instanceof ModelError) throw result.cause;
+          throw new ModelError(task.target!, result.error ?? result.status, { cause: result.cause });
+        }
         return {
           rows: result.rows ?? 0,
           partitions: result.partitions ?? 0,

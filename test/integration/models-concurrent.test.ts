@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, LakeSession, withCatalogLock } from '../../layers/index.js';
+import { createLogger, isTransient, LakeSession, loadConfig, withCatalogLock } from '../../layers/index.js';
 import { runModels } from '../../orchestrator/pipeline.js';
+import type { ProjectConfig } from '../../orchestrator/project-config.js';
+import { executeTask } from '../../orchestrator/task-executor.js';
 import { tempLake } from '../helpers/temp-lake.js';
 import { GOOD_TRADE } from '../helpers/trade-fixtures.js';
 import { writeBronze } from './models.fixtures.js';
@@ -79,5 +81,66 @@ describe('two runs of the same models at once', () => {
       a.close();
       b.close();
     }
+  });
+});
+
+describe('a model task that fails in its commit', () => {
+  let env: Awaited<ReturnType<typeof tempLake>>;
+  beforeAll(async () => {
+    env = await tempLake();
+    const session = await LakeSession.open(env.lake);
+    try {
+      await writeBronze(session, env.dir, 'trades', [{ ...GOOD_TRADE, conditions: [] }]);
+    } finally {
+      session.close();
+    }
+  });
+  afterAll(async () => env.cleanup());
+
+  it('keeps the cause, so a lost connection is retried and a bad model is not', async () => {
+    const ctx = {
+      config: loadConfig({ LAKE_URL: env.dir }),
+      lake: env.lake,
+      logger: logger,
+      project: {
+        sources: [],
+        schedules: [],
+        retries: { ingest: 1, model: 1, other: 1 },
+      } as unknown as ProjectConfig,
+    };
+    const task = {
+      id: 'model:silver.trades',
+      kind: 'model' as const,
+      target: 'silver.trades',
+      dependsOn: [],
+    };
+    // silver.trades reads silver.symbol_refs: build that first, untouched.
+    const refs = {
+      id: 'model:silver.symbol_refs',
+      kind: 'model' as const,
+      target: 'silver.symbol_refs',
+      dependsOn: [],
+    };
+    await executeTask(ctx, refs, { pipeline: 'models' }, 'run_cause');
+    const commitAll = env.lake.catalog.commitAll.bind(env.lake.catalog);
+    const fail = (error: unknown) => {
+      env.lake.catalog.commitAll = async () => {
+        throw error;
+      };
+    };
+    try {
+      fail(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      const transient = await executeTask(ctx, task, { pipeline: 'models' }, 'run_cause').catch((e) => e);
+      expect(transient).toBeInstanceOf(Error);
+      expect(isTransient(transient)).toBe(true);
+      fail(new Error('Binder Error: column x not found'));
+      const permanent = await executeTask(ctx, task, { pipeline: 'models' }, 'run_cause').catch((e) => e);
+      expect(isTransient(permanent)).toBe(false);
+    } finally {
+      env.lake.catalog.commitAll = commitAll;
+    }
+    // With the catalog back, the retried task builds the table.
+    const outcome = await executeTask(ctx, task, { pipeline: 'models' }, 'run_cause');
+    expect(outcome.rows).toBe(1);
   });
 });
