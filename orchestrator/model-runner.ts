@@ -15,6 +15,8 @@ export interface TaskResult {
   partitions?: number;
   ms: number;
   error?: string;
+  /** The error itself, so callers can tell a transient cause (S3 5xx, ECONNRESET) from a bad model. */
+  cause?: unknown;
 }
 
 /** How to run the DAG. */
@@ -99,6 +101,7 @@ export async function runModelsInProcess(
         status: 'failed',
         ms: Math.round(performance.now() - started),
         error: message,
+        cause: err,
       });
       log.error({ err }, 'model failed');
     }
