@@ -7,6 +7,7 @@ import { MODELS } from '../models/index.js';
 import { runPlanInProcess } from '../orchestrator/in-process-runner.js';
 import { buildDag } from '../orchestrator/index.js';
 import { loadProjectConfig } from '../orchestrator/project-config.js';
+import { resolveQueueTarget } from '../orchestrator/queue/connection.js';
 import { enqueueRun, waitForRun } from '../orchestrator/queue/enqueue.js';
 import { startWorker } from '../orchestrator/queue/workers.js';
 import { planRun } from '../orchestrator/run-plan.js';
@@ -37,7 +38,6 @@ async function seededLake(dir: string, tradesPerSymbolDay: number) {
  */
 export async function benchQueue(tradesPerSymbolDay: number): Promise<BenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'marketlake-bench-queue-'));
-  process.env.QUEUE_PREFIX = `mlbench${process.pid}`;
   const logger = createLogger({ level: 'silent', json: true });
   const project = loadProjectConfig();
   try {
@@ -71,7 +71,8 @@ export async function benchQueue(tradesPerSymbolDay: number): Promise<BenchResul
     );
     try {
       t = performance.now();
-      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      // The queued lake's own queues (its default prefix: no other lake's workers listen there).
+      const runId = await enqueueRun(await resolveQueueTarget(config, queued), { pipeline: 'models' });
       const result = await waitForRun(queued.runs, runId, logger, { pollMs: 50 });
       const queuedS = (performance.now() - t) / 1000;
       if (result.status !== 'succeeded') throw new Error(`bench: queued run ${result.status}`);

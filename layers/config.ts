@@ -36,6 +36,14 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .default('redis://127.0.0.1:6379'),
+  /**
+   * BullMQ key prefix. Unset: `marketlake-<first 12 hex of the lake id>`, so lakes sharing a Redis
+   * never share queues (resolved with the lake, in orchestrator/queue/connection.ts).
+   */
+  queuePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1 to 64 characters among A-Z, a-z, 0-9, '_' and '-'")
+    .optional(),
   logLevel: z.enum(LOG_LEVELS).default('info'),
   /** Machine-readable output: JSON logs and JSON command results. */
   json: z.boolean().default(false),
@@ -70,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     cacheDir: blankToUndefined(env.LAKE_CACHE_DIR),
     cacheMaxMb: blankToUndefined(env.LAKE_CACHE_MAX_MB),
     redisUrl: blankToUndefined(env.REDIS_URL),
+    queuePrefix: blankToUndefined(env.QUEUE_PREFIX),
     logLevel: flags.logLevel ?? blankToUndefined(env.LOG_LEVEL),
     json: flags.json,
     duckdbThreads: blankToUndefined(env.DUCKDB_THREADS),
@@ -85,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       cacheDir: 'LAKE_CACHE_DIR',
       cacheMaxMb: 'LAKE_CACHE_MAX_MB',
       redisUrl: 'REDIS_URL',
+      queuePrefix: 'QUEUE_PREFIX',
       logLevel: 'LOG_LEVEL / --log-level',
       duckdbThreads: 'DUCKDB_THREADS',
     };

@@ -1,6 +1,7 @@
 import { LakeSession, UsageError } from '../../layers/index.js';
 import { failedTasks, newRunId, runModels, saveRun } from '../../orchestrator/index.js';
-import { enqueueRun, waitForRun } from '../../orchestrator/queue/enqueue.js';
+import { resolveQueueTarget } from '../../orchestrator/queue/connection.js';
+import { enqueueRun, requeueIfLost, waitForRun } from '../../orchestrator/queue/enqueue.js';
 import { type CommandContext, out } from '../context.js';
 import { renderTable } from '../format.js';
 import { ingestCommand } from './ingest.js';
@@ -28,10 +29,17 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   }
   const params = { pipeline: 'models' as const, from: flags.from, to: flags.to, fullRefresh: true };
   if (flags.queue) {
-    const runId = await enqueueRun(ctx.config.redisUrl, params, 'backfill');
+    const target = await resolveQueueTarget(ctx.config, ctx.lake);
+    const runId = await enqueueRun(target, params, 'backfill');
     out(runId);
     if (flags.detach) return 0;
-    const result = await waitForRun(ctx.lake.runs, runId, ctx.logger);
+    const result = await waitForRun(ctx.lake.runs, runId, ctx.logger, {
+      prefix: target.prefix,
+      whileUnstarted: async () => {
+        if (await requeueIfLost(target, runId, params, 'backfill'))
+          ctx.logger.warn({ runId }, 'Redis lost the run: queued again');
+      },
+    });
     out(`backfill ${runId} ${result.status}`);
     return result.status === 'succeeded' ? 0 : 1;
   }

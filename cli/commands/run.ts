@@ -3,7 +3,8 @@ import { MODELS, parsePartitionDate, planBuild } from '../../models/index.js';
 import { runPlanInProcess } from '../../orchestrator/in-process-runner.js';
 import { buildDag, newRunId } from '../../orchestrator/index.js';
 import { loadProjectConfig, PIPELINES, type PipelineName } from '../../orchestrator/project-config.js';
-import { enqueueRun, waitForRun } from '../../orchestrator/queue/enqueue.js';
+import { resolveQueueTarget } from '../../orchestrator/queue/connection.js';
+import { enqueueRun, requeueIfLost, waitForRun } from '../../orchestrator/queue/enqueue.js';
 import { type PlannedTask, planRun, type RunParams } from '../../orchestrator/run-plan.js';
 import { selectModels } from '../../orchestrator/selectors.js';
 import { type CommandContext, out } from '../context.js';
@@ -112,13 +113,21 @@ export async function runCommand(ctx: CommandContext, flags: RunFlags): Promise<
     error?: string | null;
   }[];
   if (flags.queue) {
-    runId = await enqueueRun(ctx.config.redisUrl, params);
+    const target = await resolveQueueTarget(ctx.config, ctx.lake);
+    runId = await enqueueRun(target, params);
     if (flags.detach) {
       out(runId);
       return 0;
     }
-    ctx.logger.info({ runId }, 'run queued: waiting for workers');
-    const result = await waitForRun(ctx.lake.runs, runId, ctx.logger);
+    ctx.logger.info({ runId, queuePrefix: target.prefix }, 'run queued: waiting for workers');
+    const queued = runId;
+    const result = await waitForRun(ctx.lake.runs, runId, ctx.logger, {
+      prefix: target.prefix,
+      whileUnstarted: async () => {
+        if (await requeueIfLost(target, queued, params))
+          ctx.logger.warn({ runId }, 'Redis lost the run: queued again');
+      },
+    });
     status = result.status;
     tasks = result.tasks.map((t) => ({
       task: t.task,

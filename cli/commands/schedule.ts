@@ -1,4 +1,5 @@
 import { loadProjectConfig } from '../../orchestrator/project-config.js';
+import { resolveQueueTarget } from '../../orchestrator/queue/connection.js';
 import { listSchedules, registerSchedules, runsQueue } from '../../orchestrator/queue/schedules.js';
 import { type CommandContext, out } from '../context.js';
 import { renderTable } from '../format.js';
@@ -8,14 +9,22 @@ export async function scheduleCommand(
   ctx: CommandContext,
   flags: { list?: boolean; config?: string },
 ): Promise<number> {
-  const { queue, close } = runsQueue(ctx.config.redisUrl);
+  const target = await resolveQueueTarget(ctx.config, ctx.lake);
+  const { queue, close } = runsQueue(target);
   try {
     if (!flags.list) {
       const project = loadProjectConfig(flags.config);
-      await registerSchedules(queue, project.schedules);
-      ctx.logger.info({ schedules: project.schedules.map((s) => s.name) }, 'schedules registered');
+      await registerSchedules(queue, project.schedules, target);
+      ctx.logger.info(
+        {
+          schedules: project.schedules.map((s) => s.name),
+          queuePrefix: target.prefix,
+          lakeId: target.lakeId,
+        },
+        'schedules registered',
+      );
     }
-    const schedules = await listSchedules(queue);
+    const schedules = await listSchedules(queue, target);
     if (ctx.config.json) out(JSON.stringify(schedules, null, 2));
     else if (schedules.length === 0) out('no schedules registered');
     else out(renderTable(schedules.map((s) => ({ ...s }))));

@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder, Generated, Kysely } from 'kysely';
+import { type ColumnDefinitionBuilder, type Generated, type Kysely, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 
 /** Tables of the catalog (DuckLake-like: tables, snapshots, data files with visibility ranges). */
@@ -68,6 +68,20 @@ export interface CatalogDatabase {
     source: string;
     committed_at: string;
     version: number;
+  };
+  /** The lake's identity: one row, created once (see SqlCatalog.lakeId). */
+  ml_lake: {
+    lake_id: string;
+    created_at: string;
+    /** Always 1 and unique: the table holds at most one row. */
+    singleton: Generated<number>;
+  };
+  /** Leases that serialise work across processes (one build of a model at a time). */
+  ml_locks: {
+    name: string;
+    owner: string;
+    /** Epoch milliseconds; an expired lease may be taken over (its holder died). */
+    expires_at: number | string;
   };
 }
 
@@ -167,6 +181,30 @@ export function catalogMigrations(dialect: CatalogDialect): MigrationProvider {
           .addColumn('error', 'text')
           .addColumn('detail', 'text')
           .addPrimaryKeyConstraint('ml_tasks_pk', ['run_id', 'task'])
+          .execute();
+      },
+    },
+    '0003_lake_identity': {
+      async up(db: Kysely<unknown>) {
+        // The row itself is created on first use (insert-if-absent): `singleton` lets only one exist,
+        // so two processes opening a new lake at once end up with the same id.
+        await db.schema
+          .createTable('ml_lake')
+          .addColumn('lake_id', 'text', (c) => c.primaryKey())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('singleton', 'integer', (c) =>
+            c.notNull().defaultTo(1).unique().check(sql`singleton = 1`),
+          )
+          .execute();
+      },
+    },
+    '0004_locks': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('ml_locks')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
           .execute();
       },
     },

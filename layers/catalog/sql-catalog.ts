@@ -43,19 +43,27 @@ export class SqlCatalog implements Catalog {
   static async open(url: string): Promise<SqlCatalog> {
     const dialect: CatalogDialect = url.startsWith('postgres') ? 'postgres' : 'sqlite';
     let db: Kysely<CatalogDatabase>;
+    let sqlite: Database.Database | undefined;
     if (dialect === 'postgres') {
       const pool = new pg.Pool({ connectionString: url, max: 4 });
       pool.on('error', () => {}); // idle-client errors surface on the next query instead
       const base = new Kysely<CatalogDatabase>({ dialect: new PostgresDialect({ pool }) });
-      await base.schema.createSchema(PG_SCHEMA).ifNotExists().execute();
+      // IF NOT EXISTS is no guard against a concurrent CREATE SCHEMA: the loser gets a unique violation.
+      await base.schema
+        .createSchema(PG_SCHEMA)
+        .ifNotExists()
+        .execute()
+        .catch((err: { code?: string }) => {
+          if (err.code !== '23505' && err.code !== '42P06') throw err;
+        });
       db = base.withSchema(PG_SCHEMA);
     } else {
       const path = url.replace(/^sqlite:(\/\/)?/, '');
       mkdirSync(dirname(path), { recursive: true });
-      const sqlite = new Database(path);
+      sqlite = new Database(path);
       // WAL: readers in other processes keep reading while a writer commits.
-      sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('busy_timeout = 60000');
+      sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
       db = new Kysely<CatalogDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
     }
@@ -64,7 +72,20 @@ export class SqlCatalog implements Catalog {
       provider: catalogMigrations(dialect),
       ...(dialect === 'postgres' ? { migrationTableSchema: PG_SCHEMA } : {}),
     });
-    const { error } = await migrator.migrateToLatest();
+    let error: unknown;
+    if (sqlite) {
+      // Kysely's migrator locks nothing on SQLite: two processes opening a new lake at once would
+      // both create the tables. One IMMEDIATE transaction (SQLite's DDL is transactional) serialises
+      // them; the second then finds everything migrated. Taken only when a migration is pending.
+      if ((await migrator.getMigrations()).some((m) => m.executedAt === undefined)) {
+        sqlite.exec('BEGIN IMMEDIATE');
+        try {
+          ({ error } = await migrator.migrateToLatest());
+        } finally {
+          if (sqlite.inTransaction) sqlite.exec(error ? 'ROLLBACK' : 'COMMIT');
+        }
+      }
+    } else ({ error } = await migrator.migrateToLatest());
     if (error) {
       await db.destroy();
       throw new StorageError(`cannot migrate the catalog at ${redactUrl(url)}`, { cause: error });
@@ -380,6 +401,30 @@ export class SqlCatalog implements Catalog {
         .execute();
     }
     return (await this.load(trx, ref, { ...table, partition_column: change.partitionColumn }, version))!;
+  }
+
+  async tryLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      // Take over an expired lease (its holder died), then insert ours if none is left.
+      await trx.deleteFrom('ml_locks').where('name', '=', name).where('expires_at', '<', now).execute();
+      await trx
+        .insertInto('ml_locks')
+        .values({ name, owner, expires_at: now + ttlMs })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const renewed = await trx
+        .updateTable('ml_locks')
+        .set({ expires_at: now + ttlMs })
+        .where('name', '=', name)
+        .where('owner', '=', owner)
+        .executeTakeFirst();
+      return Number(renewed.numUpdatedRows) === 1;
+    });
+  }
+
+  async unlock(name: string, owner: string): Promise<void> {
+    await this.db.deleteFrom('ml_locks').where('name', '=', name).where('owner', '=', owner).execute();
   }
 
   async referencedKeys(): Promise<Set<string>> {

@@ -1,22 +1,56 @@
 import type { Logger, RunLog, TaskRow } from '../../layers/index.js';
 import { newRunId } from '../run-id.js';
 import type { RunParams } from '../run-plan.js';
+import type { QueueTarget } from './connection.js';
+import type { RunJobData } from './messages.js';
 import { runsQueue } from './schedules.js';
 
-/** Queue a manual or backfill run; returns its run id at once. */
+function runJob(runId: string, params: RunParams, trigger: 'manual' | 'backfill', lakeId: string) {
+  return {
+    data: { runId, trigger, params, lakeId } satisfies RunJobData,
+    opts: { jobId: runId, removeOnComplete: { age: 86_400 } },
+  };
+}
+
+/**
+ * Queue a manual or backfill run on a lake's queues (see resolveQueueTarget); returns its run id at
+ * once. The job names the lake, so only that lake's workers run it.
+ */
 export async function enqueueRun(
-  redisUrl: string,
+  target: QueueTarget,
   params: RunParams,
   trigger: 'manual' | 'backfill' = 'manual',
 ): Promise<string> {
   const runId = newRunId();
-  const { queue, close } = runsQueue(redisUrl);
+  const { queue, close } = runsQueue(target);
   try {
-    await queue.add('run', { runId, trigger, params }, { jobId: runId, removeOnComplete: { age: 86_400 } });
+    const { data, opts } = runJob(runId, params, trigger, target.lakeId);
+    await queue.add('run', data, opts);
   } finally {
     await close();
   }
   return runId;
+}
+
+/**
+ * For a run no worker has started yet: queue its job again if Redis lost it (restarted without its
+ * data). A job a worker started has a row in the run history and is the workers' to resume.
+ */
+export async function requeueIfLost(
+  target: QueueTarget,
+  runId: string,
+  params: RunParams,
+  trigger: 'manual' | 'backfill' = 'manual',
+): Promise<boolean> {
+  const { queue, close } = runsQueue(target);
+  try {
+    if (await queue.getJob(runId)) return false;
+    const { data, opts } = runJob(runId, params, trigger, target.lakeId);
+    await queue.add('run', data, opts);
+    return true;
+  } finally {
+    await close();
+  }
 }
 
 /**
@@ -27,11 +61,19 @@ export async function waitForRun(
   runs: RunLog,
   runId: string,
   logger: Logger,
-  options: { pollMs?: number; timeoutMs?: number } = {},
+  options: {
+    pollMs?: number;
+    timeoutMs?: number;
+    /** Where the workers of the run's lake listen (named in the warning). */
+    prefix?: string;
+    /** Called every ~10 s while no worker has started the run (see requeueIfLost). */
+    whileUnstarted?: () => Promise<void>;
+  } = {},
 ): Promise<{ status: 'succeeded' | 'failed' | 'timeout'; tasks: TaskRow[] }> {
   const started = Date.now();
   const seen = new Map<string, string>();
   let warned = false;
+  let checked = Date.now();
   for (;;) {
     const got = await runs.getRun(runId);
     for (const t of got?.tasks ?? []) {
@@ -46,8 +88,15 @@ export async function waitForRun(
       return { status: got.run.status, tasks: got.tasks };
     }
     if (!got && !warned && Date.now() - started > 10_000) {
-      logger.warn({ runId }, 'no worker has picked the run up yet: start one with `marketlake worker`');
+      logger.warn(
+        { runId, ...(options.prefix ? { queuePrefix: options.prefix } : {}) },
+        'no worker has picked the run up yet: start one with `marketlake worker` on this lake',
+      );
       warned = true;
+    }
+    if (!got && options.whileUnstarted && Date.now() - checked > 10_000) {
+      checked = Date.now();
+      await options.whileUnstarted().catch((err) => logger.warn({ err }, 'checking the queued run failed'));
     }
     if (options.timeoutMs && Date.now() - started > options.timeoutMs)
       return { status: 'timeout', tasks: got?.tasks ?? [] };

@@ -1,13 +1,14 @@
 import { type Job, type Queue, WaitingChildrenError } from 'bullmq';
-import { LakeSession, taskJobId } from '../../layers/index.js';
+import { type TaskState, taskJobId } from '../../layers/index.js';
 import { MODELS } from '../../models/index.js';
 import { buildDag } from '../dag.js';
 import type { ProjectConfig } from '../project-config.js';
 import { newRunId } from '../run-id.js';
 import { nextTasks, type PlannedTask, planRun } from '../run-plan.js';
 import { selectModels } from '../selectors.js';
-import type { TaskContext } from '../task-executor.js';
-import { queueTimings } from './connection.js';
+import { openTaskSession, type TaskContext } from '../task-executor.js';
+import { type QueueTarget, queueTimings } from './connection.js';
+import { ownsJob, refuseJob } from './lake-guard.js';
 import type { RunJobData, RunJobResult, TaskJobData } from './messages.js';
 import { reconcileSchedules } from './schedules.js';
 
@@ -28,11 +29,19 @@ function attemptsFor(project: ProjectConfig, task: PlannedTask): number {
  * The coordinator of one run, as a BullMQ job that adds its tasks as child jobs and waits for
  * them (BullMQ's parent/child dependencies), one wave of ready tasks at a time. A child that fails
  * for good is recorded (ignoreDependencyOnFailure) and its dependents are skipped; the others run.
- * Progress lives in the job's data, so a coordinator taken over by another worker resumes.
+ * Progress lives in the job's data, so a coordinator taken over by another worker resumes; a run
+ * whose job Redis lost is resumed from the run history by a new job (`resumeOf`, see recovery.ts).
+ * A run of another lake is handed back untouched (lake-guard.ts).
  */
-export function runCoordinator(ctx: TaskContext, tasks: Queue<TaskJobData>, runs: Queue<RunJobData>) {
+export function runCoordinator(
+  ctx: TaskContext,
+  tasks: Queue<TaskJobData>,
+  runs: Queue<RunJobData>,
+  me: QueueTarget,
+) {
   return async (job: Job<RunJobData>, token?: string): Promise<RunJobResult> => {
-    let data = job.data;
+    if (!ownsJob(job.data, me)) return refuseJob(job, token, me, ctx.logger);
+    let data: RunJobData = { ...job.data, lakeId: me.lakeId };
     if (!data.step) {
       const scheduledFor = data.trigger === 'schedule' ? tickOf(job) : undefined;
       const runId =
@@ -47,23 +56,25 @@ export function runCoordinator(ctx: TaskContext, tasks: Queue<TaskJobData>, runs
         status: 'running',
         schedule: data.schedule ?? null,
         scheduledFor: scheduledFor ?? null,
-        params: { ...data.params, coordinator: job.id },
+        // Where the coordinator job lives, so a run whose job Redis lost can be found and resumed.
+        params: { ...data.params, coordinator: job.id, queue: me.prefix },
         startedAt: new Date().toISOString(),
       });
       if (inserted && scheduledFor && data.schedule) {
         // A tick ran: fill any hole before it at once (ticks the scheduler skipped while no worker ran).
-        await reconcileSchedules(ctx, runs, new Date(scheduledFor), data.schedule).catch((err) =>
+        await reconcileSchedules(ctx, runs, me, new Date(scheduledFor), data.schedule).catch((err) =>
           ctx.logger.warn({ err }, 'catch-up after a scheduled run failed'),
         );
       }
       const existing = inserted ? undefined : await ctx.lake.runs.getRun(runId);
-      const sameJob = existing?.run.params?.coordinator === job.id;
+      const holder = existing?.run.params?.coordinator;
+      const sameJob = holder === job.id || (data.resumeOf !== undefined && holder === data.resumeOf);
       if (!inserted && !sameJob) {
         // Another job already holds this schedule tick (or run id): never start it twice.
         ctx.logger.info({ runId, schedule: data.schedule, scheduledFor }, 'run already exists: skipped');
         return { runId, status: 'succeeded', duplicate: true };
       }
-      const session = await LakeSession.open(ctx.lake);
+      const session = await openTaskSession(ctx);
       let plan: PlannedTask[];
       try {
         const dag = await buildDag(session, MODELS);
@@ -72,14 +83,25 @@ export function runCoordinator(ctx: TaskContext, tasks: Queue<TaskJobData>, runs
       } finally {
         session.close();
       }
-      for (const t of plan)
-        await ctx.lake.runs.recordTask({ runId, task: t.id, status: 'pending', attempts: 0 });
+      // Resuming (this job retried before it saved its progress, or re-created after Redis lost it):
+      // tasks the run history has settled stay settled; the others run (again: writes are atomic).
+      const settled = new Map<string, TaskState>();
+      for (const t of existing?.tasks ?? [])
+        if (t.status === 'succeeded' || t.status === 'failed' || t.status === 'skipped')
+          settled.set(t.task, t.status);
+      const state: NonNullable<RunJobData['state']> = {};
+      for (const t of plan) {
+        const s = settled.get(t.id);
+        if (s === 'succeeded' || s === 'failed' || s === 'skipped') state[t.id] = s;
+        else await ctx.lake.runs.recordTask({ runId, task: t.id, status: 'pending', attempts: 0 });
+      }
+      if (settled.size) ctx.logger.info({ runId, settled: settled.size }, 'run resumed from its history');
       data = {
         ...data,
         runId,
         step: 'dispatch',
         plan,
-        state: {},
+        state,
         jobs: {},
         ...(scheduledFor ? { scheduledFor } : {}),
       };
@@ -111,7 +133,7 @@ export function runCoordinator(ctx: TaskContext, tasks: Queue<TaskJobData>, runs
         state[t.id] = 'dispatched';
         await tasks.add(
           t.kind,
-          { runId, task: t, params: data.params },
+          { runId, task: t, params: data.params, lakeId: me.lakeId },
           {
             jobId,
             parent: { id: job.id!, queue: job.queueQualifiedName },

@@ -3,12 +3,17 @@ import type { Redis } from 'ioredis';
 
 const RELEASE =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-const RENEW =
-  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+// Renew our lock; if the key is gone (Redis restarted without its data), take it back unless another
+// holder took it first.
+const RENEW = `local v = redis.call('get', KEYS[1])
+if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+if v == false then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
 
 /**
  * A lock with expiry in Redis (SET NX PX), renewed while held, released only by its owner.
- * If the holder dies, the lock expires and another worker can take the task.
+ * If the holder dies, the lock expires and another worker can take the task. A holder that finds
+ * its key gone (Redis restarted empty) sets it again at the next renewal.
  */
 export async function acquireLock(
   redis: Redis,

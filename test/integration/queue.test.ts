@@ -7,8 +7,9 @@ import { MODELS } from '../../models/index.js';
 import { runPlanInProcess } from '../../orchestrator/in-process-runner.js';
 import { buildDag, runDemo } from '../../orchestrator/index.js';
 import { loadProjectConfig } from '../../orchestrator/project-config.js';
+import { resolveQueueTarget } from '../../orchestrator/queue/connection.js';
 import { enqueueRun, waitForRun } from '../../orchestrator/queue/enqueue.js';
-import { registerSchedules } from '../../orchestrator/queue/schedules.js';
+import { registerSchedules, schedulerId } from '../../orchestrator/queue/schedules.js';
 import { planRun } from '../../orchestrator/run-plan.js';
 import {
   fromValues,
@@ -78,6 +79,14 @@ async function bronzeOnlyLake() {
   return env;
 }
 
+/** The queues of a test lake: the QUEUE_PREFIX the test set, and the lake's id. */
+function queueOf(env: { dir: string; lake: Lake }) {
+  return resolveQueueTarget(
+    loadConfig({ LAKE_URL: env.dir, REDIS_URL, QUEUE_PREFIX: process.env.QUEUE_PREFIX }),
+    env.lake,
+  );
+}
+
 function prefix(name: string) {
   return `mltest_${name}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
 }
@@ -108,7 +117,7 @@ describe('runs on BullMQ workers (real Redis)', () => {
       const vars = { LAKE_URL: env.dir, QUEUE_PREFIX: prefix('flow'), ...FAST };
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       workers.push(...startWorkers(vars, 2));
-      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      const runId = await enqueueRun(await queueOf(env), { pipeline: 'models' });
       const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 150_000 });
       expect(result.status).toBe('succeeded');
       expect(new Set(result.tasks.map((t) => t.worker)).size).toBe(2);
@@ -131,7 +140,7 @@ describe('runs on BullMQ workers (real Redis)', () => {
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       const pool = startWorkers(vars, 2);
       workers.push(...pool);
-      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      const runId = await enqueueRun(await queueOf(env), { pipeline: 'models' });
       const running = await eventually(
         async () => {
           const got = await env.lake.runs.getRun(runId);
@@ -168,7 +177,7 @@ describe('runs on BullMQ workers (real Redis)', () => {
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       const [first] = startWorkers(vars, 1);
       workers.push(first!);
-      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      const runId = await enqueueRun(await queueOf(env), { pipeline: 'models' });
       await eventually(
         async () => {
           const got = await env.lake.runs.getRun(runId);
@@ -207,7 +216,7 @@ describe('runs on BullMQ workers (real Redis)', () => {
       };
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       workers.push(...startWorkers(vars, 1, 2));
-      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      const runId = await enqueueRun(await queueOf(env), { pipeline: 'models' });
       const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 150_000 });
       expect(result.status).toBe('succeeded');
       expect(result.tasks.find((t) => t.task === 'model:silver.quotes')).toMatchObject({
@@ -231,7 +240,7 @@ describe('runs on BullMQ workers (real Redis)', () => {
       };
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       workers.push(...startWorkers(vars, 1, 2));
-      const runId = await enqueueRun(REDIS_URL, { pipeline: 'models' });
+      const runId = await enqueueRun(await queueOf(env), { pipeline: 'models' });
       const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 150_000 });
       expect(result.status).toBe('failed');
       const byTask = Object.fromEntries(result.tasks.map((t) => [t.task, t]));
@@ -316,7 +325,11 @@ describe('schedules on BullMQ (real Redis)', () => {
     const pool: WorkerProcess[] = [];
     try {
       // Two schedulers register the same schedule at once.
-      await Promise.all(queues.map((q) => registerSchedules(q, [schedule])));
+      const target = await resolveQueueTarget(
+        loadConfig({ LAKE_URL: env.dir, REDIS_URL, QUEUE_PREFIX: queuePrefix }),
+        env.lake,
+      );
+      await Promise.all(queues.map((q) => registerSchedules(q, [schedule], target)));
       expect(await queues[0]!.getJobSchedulersCount()).toBe(1);
 
       pool.push(...startWorkers(vars, 2));
@@ -334,7 +347,7 @@ describe('schedules on BullMQ (real Redis)', () => {
         'catch-up and new ticks',
       );
       // No new ticks from here; let every started run finish before stopping.
-      await queues[0]!.removeJobScheduler('tick');
+      await queues[0]!.removeJobScheduler(schedulerId('tick', target));
       await eventually(
         async () => ((await ticks()).every((r) => r.status !== 'running') ? true : undefined),
         90_000,
