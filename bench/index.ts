@@ -5,11 +5,13 @@
  * - BENCH_LAKE_ROWS: rows of the S3 query table (default 10,000,000)
  * - BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY: trades per symbol and day for the models (default 20,000)
  * - BENCH_QUEUE_TRADES_PER_SYMBOL_DAY: the same for the BullMQ run (default 2,000)
+ * - BENCH_SENTIMENT_POSTS: StockNet tweets scored by the sentiment bench (default 20,000)
  */
 import { benchIngest } from './ingest.bench.js';
 import { benchLake } from './lake.bench.js';
 import { benchQueue } from './queue.bench.js';
 import { type BenchResult, printResults } from './report.js';
+import { benchSentiment } from './sentiment.bench.js';
 import { benchTransform } from './transform.bench.js';
 
 const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -18,6 +20,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   lake: () => benchLake(size('BENCH_LAKE_ROWS', 10_000_000)),
   transform: () => benchTransform(size('BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY', 20_000)),
   queue: () => benchQueue(size('BENCH_QUEUE_TRADES_PER_SYMBOL_DAY', 2_000)),
+  sentiment: () => benchSentiment(size('BENCH_SENTIMENT_POSTS', 20_000)),
 };
 const wanted = process.argv.slice(2).filter((a) => a in benches);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {

@@ -73,6 +73,17 @@ export const STAGING_PREFIX = '_staging';
 export const REPORTS_PREFIX = '_reports';
 export const RUNS_PREFIX = '_runs';
 export const SERVING_PREFIX = '_serving';
+/** Trained models (e.g. the finance sentiment classifier), one folder per kind and version. */
+export const ML_PREFIX = '_ml';
+
+/** Key of a file of a trained model: `_ml/<kind>/<version>/<file>`, or `_ml/<kind>/<file>` without a version. */
+export function mlModelKey(kind: string, version: string | null, file: string): string {
+  if (!/^[a-z][a-z0-9_-]{0,62}$/.test(kind))
+    throw new UsageError(`invalid model kind ${JSON.stringify(kind)}`);
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(file)) throw new UsageError(`invalid model file name ${file}`);
+  if (version === null) return `${ML_PREFIX}/${kind}/${file}`;
+  return `${ML_PREFIX}/${kind}/${assertPartitionValue(version)}/${file}`;
+}
 
 /** BullMQ queues: run coordinators and their tasks. */
 export const QUEUES = { runs: 'runs', tasks: 'tasks' } as const;

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { DATASET_NAMES } from '../contracts/index.js';
 import { ConfigError } from '../layers/index.js';
+import { configureSentimentScoring, SentimentScoringConfig } from '../models/index.js';
 
 /** What a scheduled or queued run does. */
 export const PIPELINES = ['daily', 'models', 'maintenance'] as const;
@@ -60,6 +61,8 @@ const ProjectConfigSchema = z.object({
       other: z.number().int().min(1).default(3),
     })
     .default({ ingest: 5, model: 3, other: 3 }),
+  /** Which sentiment scorer scores each source's posts (see models/sentiment/scorer-config.ts); unset: VADER. */
+  sentiment: SentimentScoringConfig.optional(),
 });
 
 export type ProjectConfig = Readonly<z.infer<typeof ProjectConfigSchema>>;
@@ -92,5 +95,8 @@ export function loadProjectConfig(path?: string): ProjectConfig {
   const names = parsed.data.schedules.map((s) => s.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new ConfigError(`${file}: schedule ${dup} is declared twice`);
+  // The scoring step of silver.sentiment_scores reads the choice from here in every command
+  // that loads the project (run, worker, schedule).
+  configureSentimentScoring(parsed.data.sentiment);
   return Object.freeze(parsed.data);
 }
