@@ -34,8 +34,8 @@ function limit(series: BacktestSeries[], max: number | undefined): BacktestSerie
 }
 
 /**
- * `marketlake forecast backtest`: out-of-sample QLIKE and RMSE of EWMA, HAR-RV and HAR-RV +
- * sentiment against a random walk on StockNet (prices + tweets scored by the chosen scorer) and
+ * `marketlake forecast backtest`: out-of-sample QLIKE and RMSE of EWMA, HAR-RV, HAR-RV fitted on
+ * the sentiment model's rows and HAR-RV + sentiment against a random walk on StockNet (prices + tweets scored by the chosen scorer) and
  * AlgoSeek daily bars, with Diebold-Mariano tests; the report (Markdown, HTML, SVG chart) goes to
  * `<lake>/_reports/` and to `--out` when given.
  */
@@ -101,6 +101,7 @@ export async function forecastBacktestCommand(ctx: CommandContext, flags: Backte
           from: r.from,
           to: r.to,
           pooled: r.pooled,
+          headline: r.headline,
           comparisons: r.comparisons,
         })),
         null,
@@ -116,10 +117,11 @@ export async function forecastBacktestCommand(ctx: CommandContext, flags: Backte
             model: m,
             QLIKE: r.pooled[m]!.qlike.toFixed(4),
             'RMSE (daily vol)': r.pooled[m]!.rmse.toFixed(5),
+            'fitted rows': r.pooled[m]!.fitObs?.toFixed(1) ?? '',
           })),
         ),
       );
-      for (const c of r.comparisons) out(`  ${verdict(c)}`);
+      for (const c of r.comparisons) out(`  ${c === r.headline ? 'headline: ' : ''}${verdict(c)}`);
     }
     out(`report: ${keys.join(', ')}${flags.out ? ` and ${flags.out}` : ''}`);
   }

@@ -4,12 +4,14 @@ const LABEL: Record<ForecastModel, string> = {
   random_walk: 'random walk',
   ewma: 'EWMA λ=0.94',
   har: 'HAR-RV',
+  har_same_sample: 'HAR-RV (same sample)',
   har_sentiment: 'HAR-RV + sentiment',
 };
 const COLOR: Record<ForecastModel, string> = {
   random_walk: '#bbbbbb',
   ewma: '#2ca02c',
   har: '#1f77b4',
+  har_same_sample: '#9467bd',
   har_sentiment: '#d62728',
 };
 
@@ -65,7 +67,7 @@ export function renderBacktestMarkdown(
 ): string {
   const lines: string[] = ['# Volatility forecast backtest', ''];
   lines.push(
-    'Out-of-sample, one session ahead. Realized variance of a day: Parkinson range variance ln(H/L)² / (4 ln 2) from the daily bar. Every model is refitted at each origin on data up to that close only (HAR-RV: OLS on the last 250 sessions, at least 100; EWMA: λ = 0.94 over 75 sessions). QLIKE on variances, RMSE on daily volatilities; all models are scored on the same (origin, next session) pairs. Diebold-Mariano on QLIKE: the panel test uses the daily cross-sectional mean of the loss differences (Newey-West variance, Harvey-Leybourne-Newbold factor).',
+    'Out-of-sample, one session ahead. Realized variance of a day: Parkinson range variance ln(H/L)² / (4 ln 2) from the daily bar. Every model is refitted at each origin on data up to that close only (HAR-RV: OLS on the last 250 sessions, at least 100; EWMA: λ = 0.94 over 75 sessions). QLIKE on variances, RMSE on daily volatilities; all models are scored on the same (origin, next session) pairs. HAR-RV + sentiment can only be fitted on days with sentiment coverage, a shorter sample than that of plain HAR-RV; HAR-RV (same sample) is plain HAR-RV fitted at each origin on exactly the rows the sentiment model was fitted on, so the headline test of sentiment compares the two and sample length cannot explain the difference. Diebold-Mariano on QLIKE: the panel test uses the daily cross-sectional mean of the loss differences (Newey-West variance, Harvey-Leybourne-Newbold factor).',
     '',
   );
   results.forEach((r, k) => {
@@ -74,15 +76,20 @@ export function renderBacktestMarkdown(
       `${r.n} forecasts, ${r.symbols.length} symbols, target sessions ${r.from} to ${r.to}; ${r.droppedBars} daily bars left out as bad prints (open or close outside [low, high], or ln(H/L) > 0.4).`,
       '',
     );
-    lines.push(`| model | QLIKE | RMSE (daily vol) | QLIKE vs random walk |`, '| --- | ---: | ---: | ---: |');
+    lines.push(
+      `| model | QLIKE | RMSE (daily vol) | QLIKE vs random walk | fitted rows (mean) |`,
+      '| --- | ---: | ---: | ---: | ---: |',
+    );
     const rw = r.pooled.random_walk!;
     for (const m of r.models) {
       const s = r.pooled[m]!;
       lines.push(
-        `| ${LABEL[m]} | ${f4(s.qlike)} | ${pct(s.rmse)} | ${((s.qlike / rw.qlike - 1) * 100).toFixed(1)}% |`,
+        `| ${LABEL[m]} | ${f4(s.qlike)} | ${pct(s.rmse)} | ${((s.qlike / rw.qlike - 1) * 100).toFixed(1)}% | ${s.fitObs === undefined ? '' : s.fitObs.toFixed(1)} |`,
       );
     }
-    lines.push('', ...r.comparisons.map((c) => `- ${verdict(c)}`), '');
+    lines.push('');
+    if (r.headline) lines.push(`**Did sentiment help?** ${verdict(r.headline)}`, '');
+    lines.push(...r.comparisons.filter((c) => c !== r.headline).map((c) => `- ${verdict(c)}`), '');
     if (chartFiles[k]) lines.push(`![forecast vs realized, ${r.chart.symbol}](${chartFiles[k]})`, '');
     lines.push('<details><summary>Per symbol</summary>', '');
     lines.push(
@@ -133,7 +140,8 @@ export function renderBacktestHtml(results: readonly BacktestResult[]): string {
     } else if (line.startsWith('# ')) body.push(`<h1>${escapeHtml(line.slice(2))}</h1>`);
     else if (line.startsWith('- ')) body.push(`<p>• ${escapeHtml(line.slice(2))}</p>`);
     else if (line.startsWith('<')) body.push(line);
-    else if (line.trim()) body.push(`<p>${escapeHtml(line)}</p>`);
+    else if (line.trim())
+      body.push(`<p>${escapeHtml(line).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')}</p>`);
   }
   flush();
   return `<!doctype html><html><head><meta charset="utf-8"><title>Volatility forecast backtest</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}</style></head><body>${body.join('\n')}</body></html>\n`;

@@ -2,13 +2,22 @@ import type { BacktestSeries } from './backtest-data.js';
 import { type DieboldMariano, dieboldMariano, qlike } from './evaluation.js';
 import { FORECAST_SETTINGS, type ForecastSettings, forecastVolatility } from './forecaster.js';
 
-export const FORECAST_MODELS = ['random_walk', 'ewma', 'har', 'har_sentiment'] as const;
+export const FORECAST_MODELS = ['random_walk', 'ewma', 'har', 'har_same_sample', 'har_sentiment'] as const;
 export type ForecastModel = (typeof FORECAST_MODELS)[number];
 
 export interface ModelScore {
   qlike: number;
   rmse: number;
+  /** Mean number of (x, next-day RV) rows the regression was fitted on (regressions only). */
+  fitObs?: number;
 }
+
+/** The regression models and the fitted-rows count each reports. */
+const FIT_OBS: Partial<Record<ForecastModel, 'harObs' | 'harSameSampleObs' | 'harSentimentObs'>> = {
+  har: 'harObs',
+  har_same_sample: 'harSameSampleObs',
+  har_sentiment: 'harSentimentObs',
+};
 
 export interface SymbolScore {
   symbol: string;
@@ -46,6 +55,12 @@ export interface BacktestResult {
   droppedBars: number;
   pooled: Partial<Record<ForecastModel, ModelScore>>;
   symbols: SymbolScore[];
+  /**
+   * The test of the sentiment regressors: HAR-RV + sentiment against HAR-RV fitted on the same
+   * rows (so sample length cannot explain the difference); null without sentiment. Also the first
+   * entry of `comparisons`.
+   */
+  headline: Comparison | null;
   comparisons: Comparison[];
   chart: { symbol: string; points: ChartPoint[] };
 }
@@ -55,6 +70,8 @@ interface Pair {
   date: string;
   realized: number;
   forecasts: Record<string, number>;
+  /** Rows each regression was fitted on at this origin. */
+  fitObs: Record<string, number>;
 }
 
 function score(pairs: readonly Pair[], model: ForecastModel): ModelScore {
@@ -64,7 +81,9 @@ function score(pairs: readonly Pair[], model: ForecastModel): ModelScore {
     q += qlike(p.realized, p.forecasts[model]!);
     se += (Math.sqrt(p.realized) - Math.sqrt(p.forecasts[model]!)) ** 2;
   }
-  return { qlike: q / pairs.length, rmse: Math.sqrt(se / pairs.length) };
+  const result: ModelScore = { qlike: q / pairs.length, rmse: Math.sqrt(se / pairs.length) };
+  if (FIT_OBS[model]) result.fitObs = pairs.reduce((s, p) => s + p.fitObs[model]!, 0) / pairs.length;
+  return result;
 }
 
 /** Newey-West (1994) automatic lag: floor(4 (n / 100)^(2/9)). */
@@ -104,7 +123,9 @@ function compare(pairs: readonly Pair[], a: ForecastModel, b: ForecastModel, sym
  * session's variance (refitted daily, no look-ahead: forecaster.ts), scored against that session's
  * realized variance by QLIKE (variances) and RMSE (volatilities), all models on the same pairs
  * (pairs where every model has a forecast and the realized variance is positive). Comparisons are
- * Diebold-Mariano tests on QLIKE.
+ * Diebold-Mariano tests on QLIKE; with sentiment the headline one is HAR-RV + sentiment against
+ * HAR-RV fitted on the same rows, since plain HAR-RV is fitted on the full window while the
+ * sentiment model only sees the days with sentiment coverage.
  */
 export function runBacktest(
   dataset: string,
@@ -114,7 +135,7 @@ export function runBacktest(
   const settings = options.settings ?? FORECAST_SETTINGS;
   const withSentiment = series.some((s) => s.observations.some((o) => o.sentiment !== null));
   const models: ForecastModel[] = withSentiment
-    ? ['random_walk', 'ewma', 'har', 'har_sentiment']
+    ? ['random_walk', 'ewma', 'har', 'har_same_sample', 'har_sentiment']
     : ['random_walk', 'ewma', 'har'];
   const from = options.from ?? '0000-01-01';
   const to = options.to ?? '9999-12-31';
@@ -129,6 +150,7 @@ export function runBacktest(
         random_walk: f.variance,
         ewma: f.ewma,
         har: f.har,
+        har_same_sample: f.harSameSample,
         har_sentiment: f.harSentiment,
       };
       if (models.some((m) => !(values[m]! > 0))) continue;
@@ -137,6 +159,7 @@ export function runBacktest(
         date: target.date,
         realized: target.variance,
         forecasts: values as Record<string, number>,
+        fitObs: { har: f.harObs, har_same_sample: f.harSameSampleObs, har_sentiment: f.harSentimentObs },
       });
     }
   }
@@ -146,13 +169,17 @@ export function runBacktest(
     const mine = pairs.filter((p) => p.symbol === symbol);
     return { symbol, n: mine.length, scores: Object.fromEntries(models.map((m) => [m, score(mine, m)])) };
   });
+  const headline = withSentiment ? compare(pairs, 'har_same_sample', 'har_sentiment', symbols) : null;
   const comparisons = [
+    ...(headline ? [headline] : []),
     compare(pairs, 'random_walk', 'ewma', symbols),
     compare(pairs, 'random_walk', 'har', symbols),
     ...(withSentiment
       ? [
           compare(pairs, 'random_walk', 'har_sentiment', symbols),
           compare(pairs, 'har', 'har_sentiment', symbols),
+          // What the shorter sample alone costs (or gains) plain HAR-RV.
+          compare(pairs, 'har', 'har_same_sample', symbols),
         ]
       : []),
   ];
@@ -179,6 +206,7 @@ export function runBacktest(
     droppedBars: series.reduce((s, x) => s + x.dropped, 0),
     pooled,
     symbols: symbolScores,
+    headline,
     comparisons,
     chart,
   };

@@ -19,9 +19,17 @@ export interface VolForecast {
   ewma: number | null;
   har: number | null;
   harSentiment: number | null;
-  /** Sessions the HAR-RV (and HAR-RV + sentiment) regressions were fitted on. */
+  /**
+   * Control for HAR-RV + sentiment: plain HAR-RV fitted on exactly the rows the sentiment model
+   * was fitted on (same window, only the days with sentiment coverage), forecasting from the same
+   * origins. Comparing it with `harSentiment` isolates the sentiment regressors from the shorter
+   * sample.
+   */
+  harSameSample: number | null;
+  /** Sessions the HAR-RV, HAR-RV + sentiment and same-sample HAR-RV regressions were fitted on. */
   harObs: number;
   harSentimentObs: number;
+  harSameSampleObs: number;
 }
 
 export interface ForecastSettings {
@@ -86,11 +94,12 @@ function bounded(forecast: number, y: Float64Array, n: number): number | null {
 /**
  * Next-session variance forecasts of one symbol from every session in `origins` (default all):
  * (a) EWMA, (b) HAR-RV by least squares, (c) HAR-RV plus the day's mean sentiment and
- * ln(1 + posts). Each forecast at session t reads only sessions t' <= t with t' >= t − lookbackDays:
+ * ln(1 + posts), (d) HAR-RV fitted on exactly the rows of (c) (the same-sample control). Each forecast at session t reads only sessions t' <= t with t' >= t − lookbackDays:
  * no look-ahead, and a forecast is the same whether computed in a long run or a short one.
  * The regressions are refitted at every origin on the last `windowSessions` pairs (x(s), RV(s+1))
- * with s + 1 <= t; (c) uses only pairs whose day s has sentiment coverage. A regression forecast
- * is kept within [min, max] of the variances it was fitted on.
+ * with s + 1 <= t; (c) uses only pairs whose day s has sentiment coverage and (d) reuses the first
+ * four columns and the targets of (c)'s rows, and forecasts where (c) may (origin covered). A
+ * regression forecast is kept within [min, max] of the variances it was fitted on.
  */
 export function forecastVolatility(
   observations: readonly DailyObservation[],
@@ -106,6 +115,7 @@ export function forecastVolatility(
   const W = settings.windowSessions;
   const x4 = new Float64Array(W * 4);
   const x6 = new Float64Array(W * 6);
+  const xSame = new Float64Array(W * 4);
   const y4 = new Float64Array(W);
   const y6 = new Float64Array(W);
   const out: VolForecast[] = [];
@@ -135,6 +145,7 @@ export function forecastVolatility(
     }
     let har: number | null = null;
     let harSentiment: number | null = null;
+    let harSameSample: number | null = null;
     const canForecast = t >= start + MONTH - 1;
     if (canForecast && n4 >= settings.minSessions) {
       const beta = leastSquares(x4, y4, n4, 4);
@@ -161,6 +172,18 @@ export function forecastVolatility(
           n6,
         );
       }
+      // The control: the HAR columns of the very same rows, the same targets.
+      for (let r = 0; r < n6; r += 1) for (let j = 0; j < 4; j += 1) xSame[r * 4 + j] = x6[r * 6 + j]!;
+      const betaSame = leastSquares(xSame, y6, n6, 4);
+      if (betaSame) {
+        const row = new Float64Array(4);
+        harRow(v, t, row, 0);
+        harSameSample = bounded(
+          row.reduce((s, xi, j) => s + xi * betaSame[j]!, 0),
+          y6,
+          n6,
+        );
+      }
     }
     out.push({
       date,
@@ -168,8 +191,10 @@ export function forecastVolatility(
       ewma: Number.isFinite(ewma) && ewma > 0 ? ewma : null,
       har,
       harSentiment,
+      harSameSample,
       harObs: n4,
       harSentimentObs: n6,
+      harSameSampleObs: n6,
     });
   }
   return out;

@@ -60,11 +60,14 @@ describe('sentiment and forecast commands', () => {
     const out = join(dir, 'report');
     const backtest = marketlake(['--lake', lake, 'forecast', 'backtest', '--max-symbols', '2', '--out', out]);
     expect(backtest.code, backtest.stderr).toBe(0);
-    expect(backtest.stdout).toContain('HAR-RV + sentiment vs HAR-RV');
+    expect(backtest.stdout).toContain('headline: HAR-RV + sentiment vs HAR-RV (same sample)');
+    expect(backtest.stdout).toContain('HAR-RV + sentiment vs HAR-RV:');
     const md = await readFile(join(out, 'forecast-backtest.md'), 'utf8');
     expect(md).toContain('## StockNet');
     expect(md).toContain('## AlgoSeek daily bars');
     expect(md).toMatch(/DM = -?\d/);
+    expect(md).toContain('| HAR-RV (same sample) |');
+    expect(md).toContain('**Did sentiment help?** HAR-RV + sentiment vs HAR-RV (same sample)');
     expect(await readFile(join(out, 'forecast-backtest.html'), 'utf8')).toContain('<svg');
     expect(await readFile(join(out, 'forecast-backtest-1.svg'), 'utf8')).toContain('<polyline');
   }, 120_000);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BacktestSeries,
   type DailyObservation,
   dieboldMariano,
   ewmaVariance,
@@ -9,6 +10,8 @@ import {
   normalCdf,
   parkinsonVariance,
   qlike,
+  renderBacktestMarkdown,
+  runBacktest,
 } from '../../models/index.js';
 
 /** A deterministic positive variance series with clustering (no randomness needed). */
@@ -33,6 +36,132 @@ function series(n: number, start = '2020-01-01'): DailyObservation[] {
   }
   return out;
 }
+
+/** Seeded uniform [0, 1) generator (mulberry32): the synthetic panels are the same on every run. */
+function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A HAR-type variance process on weekdays: the next day's expected variance is
+ * 1e-5 + 0.3 RV(t) + 0.2 RV_week(t) + 0.2 RV_month(t) + effect · (1 + sentiment(t)) · 1e-4,
+ * times a mean-one lognormal shock. Sentiment (uniform in [-1, 1]) and post counts are drawn every
+ * day but only observed from `coveredFrom` on, and not on about one day in five after that (so
+ * the sentiment sample is both shorter and gappy). effect = 0: sentiment is pure noise.
+ */
+function harPanel(n: number, seed: number, effect: number, coveredFrom: number): DailyObservation[] {
+  const u = uniform(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const days = series(n);
+  const v: number[] = [];
+  const sent: number[] = [];
+  return days.map((d, t) => {
+    let expected = 1e-4;
+    if (t >= 22) {
+      const mean = (k: number) => v.slice(t - k, t).reduce((a, b) => a + b, 0) / k;
+      expected = 1e-5 + 0.3 * v[t - 1]! + 0.2 * mean(5) + 0.2 * mean(22) + effect * (1 + sent[t - 1]!) * 1e-4;
+    }
+    v.push(expected * Math.exp(0.6 * normal() - 0.18));
+    sent.push(2 * u() - 1);
+    const posts = Math.floor(u() * 20);
+    const observed = t >= coveredFrom && u() >= 0.2;
+    return {
+      date: d.date,
+      variance: v[t]!,
+      sentiment: observed ? { mean: sent[t]!, posts } : null,
+    };
+  });
+}
+
+const panel = (effect: number): BacktestSeries[] =>
+  [11, 12, 13, 14].map((seed, i) => ({
+    symbol: `S${i}`,
+    observations: harPanel(800, seed, effect, 350),
+    dropped: 0,
+  }));
+
+describe('HAR-RV + sentiment against HAR-RV on the same sample', () => {
+  it('the same-sample control is fitted on exactly the rows of the sentiment model, at the same origins', () => {
+    const obs = harPanel(800, 7, 0, 350);
+    const f = forecastVolatility(obs);
+    const v = obs.map((o) => o.variance);
+    const harRow = (i: number) => {
+      const w = v.slice(i - 4, i + 1).reduce((a, b) => a + b, 0) / 5;
+      const m = v.slice(i - 21, i + 1).reduce((a, b) => a + b, 0) / 22;
+      return [1, v[i]!, w, m];
+    };
+    let checked = 0;
+    let shorter = 0;
+    for (let t = 0; t < obs.length; t += 1) {
+      // Forecasts at the same origins; fitted row counts identical.
+      expect(f[t]!.harSameSample === null, obs[t]!.date).toBe(f[t]!.harSentiment === null);
+      expect(f[t]!.harSameSampleObs).toBe(f[t]!.harSentimentObs);
+      if (f[t]!.harSameSample === null) continue;
+      expect(obs[t]!.sentiment).not.toBeNull();
+      if (f[t]!.harObs > f[t]!.harSameSampleObs) shorter += 1;
+      if (t % 37 !== 0) continue;
+      // Rebuild the rows here: the newest 250 pairs (s, s + 1), s + 1 <= t, s with sentiment and
+      // a month of lags inside the 420-day lookback.
+      const since = Date.parse(obs[t]!.date) - FORECAST_SETTINGS.lookbackDays * 86_400_000;
+      const first = obs.findIndex((o) => Date.parse(o.date) >= since);
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (let s = t - 1; s >= first + 21 && ys.length < FORECAST_SETTINGS.windowSessions; s -= 1) {
+        if (!obs[s]!.sentiment) continue;
+        xs.push(...harRow(s));
+        ys.push(v[s + 1]!);
+      }
+      expect(ys.length).toBe(f[t]!.harSentimentObs);
+      const beta = leastSquares(Float64Array.from(xs), Float64Array.from(ys), ys.length, 4)!;
+      const raw = harRow(t).reduce((s, xi, j) => s + xi * beta[j]!, 0);
+      const expected = Math.min(Math.max(...ys), Math.max(Math.min(...ys), raw));
+      expect(f[t]!.harSameSample! / expected).toBeCloseTo(1, 10);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(5);
+    // Plain HAR-RV is fitted on more rows: the confound the control removes.
+    expect(shorter).toBeGreaterThan(100);
+  });
+
+  it('pure-noise sentiment: control and sentiment model are scored on identical pairs, fitted on identical rows, and sentiment does not help', () => {
+    const r = runBacktest('noise', panel(0));
+    expect(r.models).toEqual(['random_walk', 'ewma', 'har', 'har_same_sample', 'har_sentiment']);
+    const h = r.headline!;
+    expect([h.a, h.b]).toEqual(['har_same_sample', 'har_sentiment']);
+    expect(r.comparisons[0]).toBe(h);
+    // One score per pair and model: every model on the same r.n pairs.
+    expect(r.symbols.reduce((s, x) => s + x.n, 0)).toBe(r.n);
+    expect(r.n).toBeGreaterThan(800);
+    expect(r.pooled.har_same_sample!.fitObs).toBe(r.pooled.har_sentiment!.fitObs);
+    expect(r.pooled.har!.fitObs!).toBeGreaterThan(r.pooled.har_sentiment!.fitObs! + 20);
+    // Two noise regressors only add estimation error: no evidence that they help.
+    expect(h.panel.pValueBBetter).toBeGreaterThan(0.05);
+    expect(h.symbolsBetter).toBe(0);
+    // The sentiment coefficients are near zero: the two forecasts barely differ.
+    expect(Math.abs(h.panel.meanDifference)).toBeLessThan(0.05 * r.pooled.har_same_sample!.qlike);
+    const md = renderBacktestMarkdown([r]);
+    expect(md).toContain('**Did sentiment help?** HAR-RV + sentiment vs HAR-RV (same sample)');
+    expect(md).toContain('| HAR-RV (same sample) |');
+  });
+
+  it('sentiment that drives next-day variance: the DM test against the same-sample control says it helps', () => {
+    const r = runBacktest('driven', panel(1.5));
+    const h = r.headline!;
+    expect(h.panel.meanDifference).toBeGreaterThan(0);
+    expect(h.panel.pValueBBetter).toBeLessThan(0.05);
+    expect(h.panel.pValueTwoSided).toBeLessThan(0.05);
+    expect(h.symbolsBetter).toBeGreaterThan(0);
+    expect(h.symbolsWorse).toBe(0);
+    expect(r.pooled.har_sentiment!.qlike).toBeLessThan(r.pooled.har_same_sample!.qlike);
+  });
+});
 
 describe('volatility forecast functions', () => {
   it('EWMA: the RiskMetrics recursion by hand', () => {
