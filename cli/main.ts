@@ -110,7 +110,7 @@ export function buildProgram(): Command {
   program
     .command('ingest')
     .description(
-      'load files into bronze.<dataset>; invalid records go to quarantine.<dataset>; prints accepted/quarantined counts per file',
+      'load files into bronze.<dataset>; invalid records go to quarantine.<dataset>; prints read/accepted/quarantined/skipped counts per file',
     )
     .argument('<dataset>', 'trades, quotes, bars, sentiment_posts or symbol_refs')
     .argument('<file...>', 'input files (.gz is decompressed)')
@@ -237,7 +237,7 @@ export function buildProgram(): Command {
         .choices(['table', 'csv', 'json', 'parquet'])
         .default('table'),
     )
-    .option('--out <file>', 'output file for --format parquet')
+    .option('--out <file>', 'write the result to this file (any --format), never into the lake')
     .option('--as-of <snapshot>', 'time travel: a catalog snapshot id (see `snapshots`) or a timestamp')
     .action(action(async () => (await import('./commands/query.js')).queryCommand));
 
@@ -308,6 +308,66 @@ export function buildProgram(): Command {
     .option('--min-files <n>', 'compact partitions with at least this many files', int('--min-files'), 2)
     .action(action(async () => (await import('./commands/maintenance.js')).compactCommand));
 
+  const sentiment = program
+    .command('sentiment')
+    .description('the finance sentiment classifier: train it into the lake, list trained versions');
+  sentiment
+    .command('train')
+    .description(
+      'train the finance sentiment classifier (TF-IDF + logistic regression) on the labelled sets, print accuracy, macro-F1 and confusion matrices beside VADER on held-out rows, store the model in the lake (_ml/sentiment/)',
+    )
+    .option('--data <dir>', 'labelled data folder', '../shared/data/social-sentiment')
+    .option(
+      '--seed <n>',
+      'seed of the training order: the same seed gives the same weights',
+      int('--seed'),
+      42,
+    )
+    .option('--epochs <n>', 'passes over the training rows', int('--epochs'))
+    .option(
+      '--sample-percent <n>',
+      'train on this share of the training rows (by hash of the text)',
+      int('--sample-percent'),
+    )
+    .option('--no-save', 'evaluate only; do not store the model')
+    .action(action(async () => (await import('./commands/sentiment.js')).sentimentTrainCommand));
+  sentiment
+    .command('list')
+    .description('finance sentiment models trained into this lake, with their held-out macro-F1')
+    .action(action(async () => (await import('./commands/sentiment.js')).sentimentListCommand));
+
+  program
+    .command('forecast')
+    .description('volatility forecasts (gold.fact_vol_forecast is built by `run`)')
+    .command('backtest')
+    .description(
+      'out-of-sample QLIKE and RMSE of EWMA, HAR-RV, HAR-RV + sentiment and HAR-RV fitted on the same rows as HAR-RV + sentiment (the control of the headline Diebold-Mariano test) against a random walk on StockNet and AlgoSeek daily data; writes a Markdown/HTML report with a chart to <lake>/_reports',
+    )
+    .option(
+      '--stocknet <dir>',
+      'StockNet folder (prices + tweets)',
+      '../shared/data/social-sentiment/stocknet',
+    )
+    .option(
+      '--algoseek <dir>',
+      'AlgoSeek daily bars folder',
+      '../shared/data/us-equity-ticks-algoseek/daily_bars',
+    )
+    .option('--datasets <list>', 'stocknet, algoseek or both', 'stocknet,algoseek')
+    .addOption(
+      new Option('--scorer <name>', 'sentiment scorer for the tweets')
+        .choices(['finance', 'vader'])
+        .default('finance'),
+    )
+    .option('--model-version <version>', 'finance model version (latest or lr-…)', 'latest')
+    .option(
+      '--max-symbols <n>',
+      'only the first n symbols of each dataset (quick runs)',
+      int('--max-symbols'),
+    )
+    .option('--out <dir>', 'also write the report files into this folder')
+    .action(action(async () => (await import('./commands/forecast.js')).forecastBacktestCommand));
+
   return program;
 }
 
@@ -318,7 +378,10 @@ async function main(): Promise<void> {
     const { MarketlakeError } = await import('../layers/errors.js');
     const message = err instanceof Error ? err.message : String(err);
     // Our own messages may list several problems, one per line; a library's (DuckDB's) first line says it.
-    const shown = err instanceof MarketlakeError ? message : message.split('\n')[0];
+    let shown = err instanceof MarketlakeError ? message : (message.split('\n')[0] ?? '');
+    // A full disk, said the same way whichever library hit it (DuckDB writes no errno).
+    if (/No space left on device/i.test(shown) && !shown.includes('ENOSPC'))
+      shown += ' (ENOSPC: the disk is full)';
     process.stderr.write(`marketlake: ${shown}\n`);
     if (process.env.LOG_LEVEL === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     const usage = err instanceof MarketlakeError && ['USAGE', 'CONFIG', 'NOT_IMPLEMENTED'].includes(err.code);

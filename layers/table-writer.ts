@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { BatchRecord, ColumnDef, CommitOperation, DataFile, Snapshot } from './catalog/catalog.js';
+import { commitAllWithRetry } from './catalog/commit-retry.js';
 import { crashPoint } from './catalog/sql-catalog.js';
 import type { LakeSession } from './duckdb/session.js';
 import { ident, literal } from './duckdb/sql.js';
@@ -197,7 +198,9 @@ export async function commitStagedTables(
     crashPoint('before-commit');
     const committedAt = new Date().toISOString();
     committing = true;
-    snapshots = await catalog.commitAll(
+    // A catalog database restarting mid-commit is ridden out: retried with backoff, never applied twice.
+    snapshots = await commitAllWithRetry(
+      catalog,
       items.map(({ ref, staged, options }, i) => {
         const files = placed[i]!;
         const { batch, uniqueBatch, operation, partitions, removeKeys, properties } = options;

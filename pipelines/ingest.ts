@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { DatasetName } from '../contracts/index.js';
-import { InputError, type LakeSession, MarketlakeError, UsageError } from '../layers/index.js';
+import { InputError, type LakeSession, MarketlakeError, StorageError, UsageError } from '../layers/index.js';
 import { readFirstLine } from './bronze/file-scan.js';
 import { type IngestEngine, type IngestFileResult, ingestMappedFile } from './bronze/ingest-file.js';
 import { ingestVendorFile } from './bronze/ingest-vendor.js';
@@ -118,6 +118,14 @@ function asInputError(file: string, err: unknown): unknown {
     return new InputError(
       `${file}: compressed data is truncated or corrupt (${message}); nothing from this file was written`,
       { cause: err },
+    );
+  }
+  if (code === 'ENOSPC' || /No space left on device/i.test(message)) {
+    // DuckDB says "Could not write file <path>: No space left on device"; Node says ENOSPC.
+    const where = /Could not write file "([^"]+)"/.exec(message)?.[1];
+    return new StorageError(
+      `${file}: no space left on device (ENOSPC)${where ? ` writing ${where}` : ''}; nothing from this file was committed (free space and rerun)`,
+      { cause: err, permanent: true },
     );
   }
   if (code === 'EISDIR' || code === 'ENOENT' || code === 'EACCES') {

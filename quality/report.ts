@@ -45,7 +45,27 @@ function statusLabel(r: CheckResult): string {
   return r.severity === 'error' ? 'FAIL' : 'WARN';
 }
 
-const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Text from the data (sample rows, error messages) may hold HTML or Markdown: reports show it as
+ * text. A Markdown table cell escapes `|`, HTML and backticks; JSON in reports writes `<`, `>`, `&`
+ * and backticks as \u escapes (still the same JSON), so a value cannot close a code fence or open a tag.
+ */
+const mdCell = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/`/g, '&#96;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, ' ');
+
+/** JSON.stringify with `<`, `>`, `&` and backticks escaped (valid JSON, inert in HTML and Markdown). */
+export function inertJson(value: unknown, space?: number): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), space).replace(
+    /[<>&`\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
 
 export function renderMarkdown(report: QualityReport): string {
   const s = report.summary;
@@ -60,20 +80,60 @@ export function renderMarkdown(report: QualityReport): string {
     '| --- | --- | --- | --- | ---: | --- |',
     ...report.results.map(
       (r) =>
-        `| ${statusLabel(r)} | ${r.model} | ${r.check} | ${r.severity} | ${r.failingRows} | ${mdCell(r.error ?? r.description)} |`,
+        `| ${statusLabel(r)} | ${mdCell(r.model)} | ${mdCell(r.check)} | ${r.severity} | ${r.failingRows} | ${mdCell(r.error ?? r.description)} |`,
     ),
   ];
   const failing = report.results.filter((r) => r.sample.length > 0);
   for (const r of failing) {
-    lines.push('', `## ${r.model} · ${r.check}`, '', 'Sample of offending rows:', '', '```json');
-    for (const row of r.sample) lines.push(JSON.stringify(row));
+    lines.push(
+      '',
+      `## ${mdCell(r.model)} · ${mdCell(r.check)}`,
+      '',
+      'Sample of offending rows:',
+      '',
+      '```json',
+    );
+    for (const row of r.sample) lines.push(inertJson(row));
     lines.push('```');
   }
   return `${lines.join('\n')}\n`;
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text as HTML text or attribute value: every character that could start markup or end a quote. */
+export const escapeHtml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+/** A sample cell as text: JSON for lists and structs, `NULL` for null. */
+function sampleText(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'object') return inertJson(value);
+  return String(value);
+}
+
+/** The offending rows of each failing check, as escaped HTML tables. */
+function htmlSamples(report: QualityReport): string {
+  return report.results
+    .filter((r) => r.sample.length > 0)
+    .map((r) => {
+      const cols = [...new Set(r.sample.flatMap((row) => Object.keys(row)))];
+      const head = cols.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+      const body = r.sample
+        .map((row) => `<tr>${cols.map((c) => `<td>${escapeHtml(sampleText(row[c]))}</td>`).join('')}</tr>`)
+        .join('\n');
+      return `<h2>${escapeHtml(`${r.model} · ${r.check}`)}</h2>
+<p>Sample of offending rows:</p>
+<table><thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody></table>`;
+    })
+    .join('\n');
+}
 
 export function renderHtml(report: QualityReport): string {
   const s = report.summary;
@@ -96,12 +156,13 @@ export function renderHtml(report: QualityReport): string {
 <tbody>
 ${rows}
 </tbody></table>
+${htmlSamples(report)}
 </body></html>
 `;
 }
 
 export function renderReport(report: QualityReport, format: ReportFormat): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'json') return `${inertJson(report, 2)}\n`;
   if (format === 'html') return renderHtml(report);
   return renderMarkdown(report);
 }

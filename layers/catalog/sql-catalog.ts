@@ -47,6 +47,9 @@ export class SqlCatalog implements Catalog {
     if (dialect === 'postgres') {
       const pool = new pg.Pool({ connectionString: url, max: 4 });
       pool.on('error', () => {}); // idle-client errors surface on the next query instead
+      // A connection lost while checked out (a server restart mid-transaction) also emits 'error'
+      // on its client, after the query already failed: without a listener that kills the process.
+      pool.on('connect', (client) => client.on('error', () => {}));
       const base = new Kysely<CatalogDatabase>({ dialect: new PostgresDialect({ pool }) });
       // IF NOT EXISTS is no guard against a concurrent CREATE SCHEMA: the loser gets a unique violation.
       await base.schema

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -16,7 +16,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { StorageError } from '../errors.js';
+import { isTransient, StorageError } from '../errors.js';
+import { type RetryOptions, withRetry } from '../retry.js';
 import { FileCache } from './file-cache.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
 
@@ -32,6 +33,8 @@ export interface S3StoreOptions {
   cacheMaxBytes?: number;
   /** Files above this size go up as multipart uploads. */
   multipartThreshold?: number;
+  /** Retry of transient failures around each operation (default: withRetry's, MARKETLAKE_RETRY_SECONDS). */
+  retry?: RetryOptions;
 }
 
 const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
@@ -47,6 +50,13 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   return { bucket: m[1], prefix };
 }
 
+/** The SDK's message, or the network error's code (the SDK passes `ECONNREFUSED` errors through). */
+function describe(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown; name?: unknown };
+  const message = typeof e?.message === 'string' && e.message ? e.message : String(e?.name ?? err);
+  return typeof e?.code === 'string' && !message.includes(e.code) ? `${e.code}: ${message}` : message;
+}
+
 function isMissing(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
   return (
@@ -57,10 +67,23 @@ function isMissing(err: unknown): boolean {
   );
 }
 
+/** An upload the server stored with another size: sent again (a cut connection can leave a part). */
+class SizeMismatchError extends StorageError {
+  constructor(message: string) {
+    super(message, { permanent: false });
+  }
+}
+
+/** Size mismatches are retried this many times at most (a server that always alters bodies fails fast). */
+const MAX_SIZE_MISMATCHES = 3;
+
 /**
  * The lake in an S3 bucket. Writes: DuckDB writes into a local staging folder, files go up through
  * the SDK (multipart past 16 MiB) and are checked by size. Reads: objects are staged into a bounded
- * local cache keyed by key and ETag. The SDK retries throttling and 5xx with exponential backoff.
+ * local cache keyed by key and ETag. The SDK retries throttling and 5xx a few times at once; around
+ * that, every operation is retried with exponential backoff for MARKETLAKE_RETRY_SECONDS (30 s), so
+ * a server restart or a cut connection costs a wait, not the command. An upload is a whole PUT
+ * (or a multipart upload completed at once): a retry sends the whole file again to the same key.
  */
 export class S3ObjectStore implements ObjectStore {
   readonly displayUrl: string;
@@ -70,6 +93,7 @@ export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly cache: FileCache;
   private readonly multipartThreshold: number;
+  private readonly retry: RetryOptions;
 
   constructor(options: S3StoreOptions) {
     const { bucket, prefix } = parseS3Url(options.url);
@@ -85,9 +109,10 @@ export class S3ObjectStore implements ObjectStore {
       // Without these, streamed bodies go up aws-chunked; some S3-compatible servers store the framing.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 6,
+      maxAttempts: 3,
       retryMode: 'standard',
     });
+    this.retry = options.retry ?? {};
     this.cache = new FileCache(
       options.cacheDir ?? join(tmpdir(), 'marketlake-s3-cache'),
       options.cacheMaxBytes ?? 8 * 1024 ** 3,
@@ -102,6 +127,10 @@ export class S3ObjectStore implements ObjectStore {
     return this.prefix ? `${this.prefix}/${key}` : key;
   }
 
+  localDirs(): string[] {
+    return [join(tmpdir(), 'marketlake-staging'), resolve(this.cache.dir)];
+  }
+
   async createStagingDir(): Promise<string> {
     await mkdir(join(tmpdir(), 'marketlake-staging'), { recursive: true });
     return mkdtemp(join(tmpdir(), 'marketlake-staging', 'w-'));
@@ -110,31 +139,46 @@ export class S3ObjectStore implements ObjectStore {
   async putFile(key: string, localPath: string): Promise<{ bytes: number; etag: string | null }> {
     const Key = this.objectKey(key);
     const { size } = await stat(localPath);
+    let mismatches = 0;
     try {
-      if (size > this.multipartThreshold) {
-        const upload = new Upload({
-          client: this.client,
-          params: { Bucket: this.bucket, Key, Body: (await import('node:fs')).createReadStream(localPath) },
-          partSize: this.multipartThreshold,
-          queueSize: 2,
-        });
-        await upload.done();
-      } else {
-        await this.client.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key, Body: await readFile(localPath) }),
-        );
-      }
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
-      if (head.ContentLength !== size) {
-        throw new StorageError(`upload of ${key} stored ${head.ContentLength} bytes, expected ${size}`, {
-          permanent: true,
-        });
-      }
+      const etag = await withRetry(
+        async () => {
+          if (size > this.multipartThreshold) {
+            const upload = new Upload({
+              client: this.client,
+              params: { Bucket: this.bucket, Key, Body: createReadStream(localPath) },
+              partSize: this.multipartThreshold,
+              queueSize: 2,
+            });
+            await upload.done();
+          } else {
+            await this.client.send(
+              new PutObjectCommand({ Bucket: this.bucket, Key, Body: await readFile(localPath) }),
+            );
+          }
+          const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+          if (head.ContentLength !== size) {
+            mismatches += 1;
+            throw new SizeMismatchError(
+              `upload of ${key} stored ${head.ContentLength} bytes, expected ${size}`,
+            );
+          }
+          return head.ETag ?? null;
+        },
+        {
+          ...this.retry,
+          retryable: (err) =>
+            err instanceof SizeMismatchError ? mismatches < MAX_SIZE_MISMATCHES : isTransient(err),
+        },
+      );
       await rm(localPath, { force: true });
-      return { bytes: size, etag: head.ETag ?? null };
+      return { bytes: size, etag };
     } catch (err) {
+      // A cut upload may have left part of an object at the key: nothing references it, remove it
+      // if the server lets us (vacuum removes it otherwise).
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })).catch(() => undefined);
       if (err instanceof StorageError) throw err;
-      throw new StorageError(`cannot upload ${key} to ${this.displayUrl}`, { cause: err });
+      throw new StorageError(`cannot upload ${key} to ${this.displayUrl}: ${describe(err)}`, { cause: err });
     }
   }
 
@@ -142,7 +186,10 @@ export class S3ObjectStore implements ObjectStore {
     const Key = this.objectKey(key);
     let tag = etag ?? undefined;
     if (!tag) {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      const head = await withRetry(
+        () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key })),
+        this.retry,
+      );
       tag = head.ETag ?? 'none';
     }
     const path = this.cache.pathFor(Key, tag);
@@ -151,23 +198,26 @@ export class S3ObjectStore implements ObjectStore {
     await this.cache.ensureDir();
     const tmp = `${path}.tmp-${randomUUID()}`;
     try {
-      const got = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key, IfMatch: tag }));
-      await pipeline(got.Body as Readable, createWriteStream(tmp));
+      await withRetry(async () => {
+        const got = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key, IfMatch: tag }));
+        await pipeline(got.Body as Readable, createWriteStream(tmp));
+      }, this.retry);
       await rename(tmp, path);
     } catch (err) {
       await rm(tmp, { force: true });
-      throw new StorageError(`cannot stage ${key} from ${this.displayUrl}`, { cause: err });
+      throw new StorageError(`cannot stage ${key} from ${this.displayUrl}: ${describe(err)}`, { cause: err });
     }
     await this.cache.added(path);
     return path;
   }
 
   async readText(key: string): Promise<string | undefined> {
+    const Key = this.objectKey(key);
     try {
-      const got = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
-      );
-      return await got.Body!.transformToString('utf8');
+      return await withRetry(async () => {
+        const got = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+        return await got.Body!.transformToString('utf8');
+      }, this.retry);
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw new StorageError(`cannot read ${key}`, { cause: err });
@@ -175,13 +225,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async writeText(key: string, text: string): Promise<void> {
+    const Key = this.objectKey(key);
     try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: this.objectKey(key),
-          Body: Buffer.from(text, 'utf8'),
-        }),
+      await withRetry(
+        () =>
+          this.client.send(
+            new PutObjectCommand({ Bucket: this.bucket, Key, Body: Buffer.from(text, 'utf8') }),
+          ),
+        this.retry,
       );
     } catch (err) {
       throw new StorageError(`cannot write ${key}`, { cause: err });
@@ -194,9 +245,18 @@ export class S3ObjectStore implements ObjectStore {
     const out: ObjectInfo[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }),
-      );
+      const ContinuationToken = token;
+      const page = await withRetry(
+        () =>
+          this.client.send(
+            new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken }),
+          ),
+        this.retry,
+      ).catch((err: unknown) => {
+        throw new StorageError(`cannot list ${prefix || '/'} in ${this.displayUrl}: ${describe(err)}`, {
+          cause: err,
+        });
+      });
       for (const o of page.Contents ?? []) {
         if (!o.Key) continue;
         out.push({ key: o.Key.slice(strip), size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) });
@@ -207,8 +267,12 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
+    const Key = this.objectKey(key);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      await withRetry(
+        () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })),
+        this.retry,
+      );
     } catch (err) {
       if (!isMissing(err)) throw new StorageError(`cannot delete ${key}`, { cause: err });
     }

@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { openInputBytes } from '../sources/gzip-limit.js';
 
 export interface FileScan {
   /** sha256 of the (decompressed) content: the batch's identity for idempotency. */
@@ -63,15 +62,36 @@ function hasLoneCr(chunk: Buffer): boolean {
   return false;
 }
 
+/** Longest line the SQL line reader takes (its `max_line_size` with large buffers). */
+export const SQL_MAX_LINE = 64 << 20;
+
+/**
+ * A partial line past this many bytes is checked and dropped as it comes: above the longest line a
+ * record may have (MAX_LINE_BYTES characters, up to 3 bytes each), so every line that could be
+ * accepted is still checked whole.
+ */
+const LONG_LINE_FLUSH = 8 << 20;
+
+/** Bytes at the end of `b` that start a character whose remaining bytes are still to come (0-3). */
+function incompleteUtf8Tail(b: Buffer): number {
+  let i = b.length - 1;
+  while (i >= 0 && i > b.length - 4 && ((b[i] as number) & 0xc0) === 0x80) i--;
+  if (i < 0) return 0;
+  const lead = b[i] as number;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return b.length - i < need ? b.length - i : 0;
+}
+
 /** Read size of the scan: large reads keep sha256 near its streaming speed (hundreds of MB/s). */
 const CHUNK = 4 << 20;
 
-/** The decompressed byte stream of a file (`.gz` is gunzipped). */
+/** The decompressed byte stream of a file (`.gz` is gunzipped, up to maxInflatedBytes: a gzip bomb fails the scan). */
 function openBytes(path: string, end?: number): AsyncIterable<Buffer> {
-  const input = createReadStream(path, { highWaterMark: CHUNK, ...(end !== undefined ? { end } : {}) });
-  return (
-    path.endsWith('.gz') ? input.pipe(createGunzip({ chunkSize: 1 << 20 })) : input
-  ) as AsyncIterable<Buffer>;
+  return openInputBytes(path, {
+    highWaterMark: CHUNK,
+    chunkSize: 1 << 20,
+    ...(end !== undefined ? { end } : {}),
+  });
 }
 
 function firstLineOf(head: string): string {
@@ -114,6 +134,8 @@ export async function scanFile(path: string, options: { json?: boolean } = {}): 
   let hasQuotes = false;
   let head = '';
   let carry: Buffer = Buffer.alloc(0);
+  /** Bytes of the current (unfinished) line already checked and dropped from `carry`. */
+  let openLength = 0;
   let longestLine = 0;
   let trailingComma = false;
   let mayHoldNul = false;
@@ -138,23 +160,36 @@ export async function scanFile(path: string, options: { json?: boolean } = {}): 
     const cut = buf.lastIndexOf(0x0a) + 1;
     const lines = buf.subarray(0, cut);
     if (!isUtf8(lines)) validUtf8 = false;
-    if (cut > 0) longestLine = Math.max(longestLine, longestLineOf(lines.subarray(0, cut - 1), 0));
+    if (cut > 0) {
+      longestLine = Math.max(longestLine, longestLineOf(lines.subarray(0, cut - 1), openLength));
+      openLength = 0;
+    }
     checkLines(lines);
-    carry = Buffer.from(buf.subarray(cut));
-    // A line this long: stop checking (the SQL reader could not take it anyway).
-    if (carry.length > 64 << 20) {
-      sqlSafe = false;
-      longestLine = Math.max(longestLine, carry.length);
-      carry = Buffer.alloc(0);
+    const rest = buf.subarray(cut);
+    if (rest.length > LONG_LINE_FLUSH || (openLength > 0 && cut === 0)) {
+      // A line longer than any record can be (it is refused whatever it holds): check its bytes
+      // so far up to the last whole character and keep only that character's start, so a 1 GB
+      // line costs one pass, not a growing copy per chunk.
+      const keep = incompleteUtf8Tail(rest);
+      const body = rest.subarray(0, rest.length - keep);
+      if (!isUtf8(body)) validUtf8 = false;
+      checkLines(body);
+      openLength += body.length;
+      carry = Buffer.from(rest.subarray(rest.length - keep));
+    } else {
+      carry = Buffer.from(rest);
     }
   }
   if (validUtf8 && carry.length && !isUtf8(carry)) validUtf8 = false;
-  if (carry.length) {
-    longestLine = Math.max(longestLine, longestLineOf(carry, 0));
+  if (carry.length || openLength) {
+    longestLine = Math.max(longestLine, longestLineOf(carry, openLength));
     checkLines(carry);
   }
   if (pendingCr) sqlSafe = false;
   if (!validUtf8) sqlSafe = false;
+  // The SQL line reader's largest buffer (bulk-sql's 64 MiB max_line_size, which counts the line
+  // end too): a longer line would fail the whole file there, so the per-record reader takes it.
+  if (longestLine >= SQL_MAX_LINE - 2) sqlSafe = false;
   return {
     contentHash: hash.digest('hex'),
     bytes,

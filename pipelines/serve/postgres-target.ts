@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { redactUrl } from '../../layers/index.js';
+import { crashPoint, isTransient, redactUrl } from '../../layers/index.js';
+import { type RetryOptions, withRetry } from '../../layers/retry.js';
 import { reason, ServingError } from './errors.js';
 import { checkRowCount, copyFromSql, deleteAllSql, TEXT_TYPE_OIDS } from './target-sql.js';
 import type { ServingTarget } from './types.js';
@@ -22,37 +23,55 @@ function secretsOf(url: string): string[] {
   return [decodeURIComponent(u.password), u.password, u.searchParams.get('password') ?? ''].filter((s) => s);
 }
 
-/** Serving target on a PostgreSQL server, through one `pg` connection; calls run one at a time. */
+/**
+ * Serving target on a PostgreSQL server, through one `pg` connection; calls run one at a time.
+ * A connection lost mid-call (a server restart, a dropped socket) is replaced and the call run
+ * again, with backoff, for MARKETLAKE_RETRY_SECONDS (30 s): every call is safe to repeat (DDL is
+ * `IF NOT EXISTS`, a table is replaced in one transaction that rolls back with the connection).
+ * The first connection is not retried: a wrong URL or a server that is down fails at once (as a
+ * transient ServingError, so a scheduled task retries it later).
+ */
 export class PostgresTarget implements ServingTarget {
-  readonly #client: pg.Client;
+  readonly #url: string;
   readonly #secrets: string[];
+  readonly #retry: RetryOptions;
+  /** The live connection; undefined after it was lost (the next call opens another). */
+  #client: pg.Client | undefined;
   #tail: Promise<unknown> = Promise.resolve();
-  #lost: Error | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
 
   private constructor(
     readonly description: string,
-    client: pg.Client,
+    url: string,
     secrets: string[],
+    retry: RetryOptions,
   ) {
-    this.#client = client;
+    this.#url = url;
     this.#secrets = secrets;
+    this.#retry = retry;
   }
 
   /** Connect to `databaseUrl` (postgres://...). Errors name the URL with its password masked. */
-  static async connect(databaseUrl: string): Promise<PostgresTarget> {
+  static async connect(databaseUrl: string, options: { retry?: RetryOptions } = {}): Promise<PostgresTarget> {
     const description = redactUrl(databaseUrl);
     if (!URL.canParse(databaseUrl)) throw new ServingError(`invalid database URL ${description}`);
+    const target = new PostgresTarget(description, databaseUrl, secretsOf(databaseUrl), options.retry ?? {});
+    target.#client = await target.#open();
+    return target;
+  }
+
+  /** A new connection, in UTC. */
+  async #open(): Promise<pg.Client> {
     const client = new pg.Client({
-      connectionString: databaseUrl,
+      connectionString: this.#url,
       types,
       application_name: 'marketlake-serve',
       connectionTimeoutMillis: 30_000,
     });
-    const target = new PostgresTarget(description, client, secretsOf(databaseUrl));
-    client.on('error', (error) => {
-      target.#lost = error;
+    client.on('error', () => {
+      // The server went away between calls: the next call opens a new connection.
+      if (this.#client === client) this.#client = undefined;
     });
     try {
       await client.connect();
@@ -60,15 +79,15 @@ export class PostgresTarget implements ServingTarget {
       await client.query("SET TimeZone = 'UTC'");
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw target.#wrap('cannot connect to', error);
+      throw this.#wrap('cannot connect to', error);
     }
-    return target;
+    return client;
   }
 
   exec(sql: string): Promise<void> {
-    return this.#serial(async () => {
+    return this.#serial(async (client) => {
       try {
-        await this.#client.query(sql);
+        await client.query(sql);
       } catch (error) {
         throw this.#wrap('statement failed on', error);
       }
@@ -76,9 +95,9 @@ export class PostgresTarget implements ServingTarget {
   }
 
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
-    return this.#serial(async () => {
+    return this.#serial(async (client) => {
       try {
-        const result = await this.#client.query(sql, params);
+        const result = await client.query(sql, params);
         return result.rows as T[];
       } catch (error) {
         throw this.#wrap('query failed on', error);
@@ -94,14 +113,14 @@ export class PostgresTarget implements ServingTarget {
     expectedRows?: number,
   ): Promise<number> {
     const copy = copyFromSql(schema, table, columns, 'STDIN');
-    return this.#serial(async () => {
-      const client = this.#client;
+    return this.#serial(async (client) => {
       try {
         await client.query('BEGIN');
         await client.query(deleteAllSql(schema, table));
         const sink = client.query(copyFrom(copy));
         await pipeline(createReadStream(csvPath), sink);
         checkRowCount(schema, table, sink.rowCount, expectedRows);
+        crashPoint('serve-in-transaction');
         await client.query('COMMIT');
         return sink.rowCount;
       } catch (error) {
@@ -116,19 +135,36 @@ export class PostgresTarget implements ServingTarget {
     // Queued calls finish first; calls after close fail.
     this.#closing ??= this.#tail.then(() => {
       this.#closed = true;
-      return this.#client.end().catch(() => undefined);
+      const client = this.#client;
+      this.#client = undefined;
+      return client?.end().catch(() => undefined);
     });
     this.#tail = this.#closing;
     return this.#closing;
   }
 
-  /** Run calls one after another: a transaction must not interleave with other statements. */
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(() => {
-      if (this.#closed) throw new ServingError(`${this.description} is closed`, { permanent: true });
-      if (this.#lost) throw this.#wrap('lost the connection to', this.#lost);
-      return fn();
-    });
+  /**
+   * Run calls one after another (a transaction must not interleave with other statements), each
+   * on a live connection: when it fails because the connection was lost, the connection is
+   * dropped and the call runs again on a new one, with backoff.
+   */
+  #serial<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const run = this.#tail.then(() =>
+      withRetry(async () => {
+        if (this.#closed) throw new ServingError(`${this.description} is closed`, { permanent: true });
+        this.#client ??= await this.#open();
+        const client = this.#client;
+        try {
+          return await fn(client);
+        } catch (error) {
+          if (isTransient(error) && this.#client === client) {
+            this.#client = undefined;
+            await client.end().catch(() => undefined);
+          }
+          throw error;
+        }
+      }, this.#retry),
+    );
     this.#tail = run.catch(() => undefined);
     return run;
   }

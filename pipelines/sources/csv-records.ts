@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
+import { gunzipBounded, InflateLimitError } from './gzip-limit.js';
 
 /** One record of a quoted CSV file: its cells, raw text and the line it starts on. */
 export interface CsvRecord {
@@ -34,18 +35,19 @@ export async function* readCsvRecords(
   delimiter: string,
   options: { validUtf8?: boolean } = {},
 ): AsyncGenerator<CsvRecord> {
-  const input = createReadStream(path, { highWaterMark: 1 << 20 });
-  const bytes = path.endsWith('.gz') ? input.pipe(createGunzip()) : input;
-  const parser = bytes.pipe(
-    parse({
-      delimiter,
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      raw: true,
-      max_record_size: 1 << 20,
-    }),
-  );
+  // A .gz inflates through gunzipBounded; pipeline() hands its errors (a gzip bomb) to the parser.
+  const bytes = path.endsWith('.gz')
+    ? Readable.from(gunzipBounded(path))
+    : createReadStream(path, { highWaterMark: 1 << 20 });
+  const parser = parse({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    raw: true,
+    max_record_size: 1 << 20,
+  });
+  pipeline(bytes, parser, () => {});
   let line = 1;
   try {
     for await (const r of parser as AsyncIterable<{
@@ -64,6 +66,7 @@ export async function* readCsvRecords(
       else yield { line: start, raw, cells: r.record };
     }
   } catch (err) {
+    if (err instanceof InflateLimitError) throw err;
     yield { line, raw: '', error: `malformed CSV: ${(err as Error).message}` };
   }
 }
