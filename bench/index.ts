@@ -1,12 +1,15 @@
 /**
- * `npm run bench [-- ingest lake transform queue]`: each capability's figure beside its limit,
+ * `npm run bench [-- ingest lake transform queue bars]`: each capability's figure beside its limit,
  * measured in the same run on the same data. Sizes:
  * - BENCH_INGEST_ROWS: trades per ingestion file (default 1,000,000; the issue's figure is 5,000,000)
  * - BENCH_LAKE_ROWS: rows of the S3 query table (default 10,000,000)
  * - BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY: trades per symbol and day for the models (default 20,000)
  * - BENCH_QUEUE_TRADES_PER_SYMBOL_DAY: the same for the BullMQ run (default 2,000)
  * - BENCH_SENTIMENT_POSTS: StockNet tweets scored by the sentiment bench (default 20,000)
+ * - bars: every AlgoSeek day of ../shared/data (MARKETLAKE_SHARED_DATA), our 1m bars against the
+ *   vendor's minute bars, eligibility and naive builds, beside the 99% target
  */
+import { benchBars } from './bars.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLake } from './lake.bench.js';
 import { benchQueue } from './queue.bench.js';
@@ -21,6 +24,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   transform: () => benchTransform(size('BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY', 20_000)),
   queue: () => benchQueue(size('BENCH_QUEUE_TRADES_PER_SYMBOL_DAY', 2_000)),
   sentiment: () => benchSentiment(size('BENCH_SENTIMENT_POSTS', 20_000)),
+  bars: () => benchBars(),
 };
 const wanted = process.argv.slice(2).filter((a) => a in benches);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {

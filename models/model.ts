@@ -9,6 +9,8 @@ export interface ModelCheck {
   description: string;
   /** SELECT returning offending rows, over the model's own view. */
   sql: string;
+  /** Rows the report shows (default the runner's, 5): more for checks whose rows are a list to read. */
+  sampleSize?: number;
 }
 
 export interface ModelColumn {

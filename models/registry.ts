@@ -5,10 +5,13 @@ import { factBars } from './fact-bars.model.js';
 import { factDailyMarket } from './fact-daily-market.model.js';
 import { factDailySentiment } from './fact-daily-sentiment.model.js';
 import { factSentimentVolatility } from './fact-sentiment-volatility.model.js';
+import { factVolForecast } from './fact-vol-forecast.model.js';
 import type { ModelDefinition } from './model.js';
 import { silverBars } from './silver-bars.model.js';
 import { silverCorporateActions } from './silver-corporate-actions.model.js';
 import { silverQuotes } from './silver-quotes.model.js';
+import { silverSaleConditionCodes } from './silver-sale-condition-codes.model.js';
+import { silverSaleConditions } from './silver-sale-conditions.model.js';
 import { silverSentimentPosts } from './silver-sentiment-posts.model.js';
 import { silverSentimentScores } from './silver-sentiment-scores.model.js';
 import { silverSymbolRefs } from './silver-symbol-refs.model.js';
@@ -17,6 +20,8 @@ import { silverTrades } from './silver-trades.model.js';
 /** Every model of the project. Order does not matter: the DAG comes from each model's SQL. */
 export const MODELS: readonly ModelDefinition[] = Object.freeze([
   silverSymbolRefs,
+  silverSaleConditions,
+  silverSaleConditionCodes,
   silverTrades,
   silverQuotes,
   silverBars,
@@ -30,4 +35,5 @@ export const MODELS: readonly ModelDefinition[] = Object.freeze([
   factDailySentiment,
   factSentimentVolatility,
   factAlerts,
+  factVolForecast,
 ]);

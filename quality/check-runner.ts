@@ -36,7 +36,9 @@ export async function runChecks(
         const failingRows = Number(count?.n ?? 0);
         const sample =
           failingRows > 0
-            ? await session.all(`SELECT * FROM (${check.sql}) LIMIT ${Math.trunc(sampleSize)}`)
+            ? await session.all(
+                `SELECT * FROM (${check.sql}) LIMIT ${Math.trunc(check.sampleSize ?? sampleSize)}`,
+              )
             : [];
         results.push({
           ...base,

@@ -7,7 +7,8 @@
 -- realized_vol: sqrt of the sum of squared 1m close-to-close log returns inside the regular
 --   session (bars from the 1d bar's start to 390 minutes later for US equities, 210 on NYSE early
 --   closes (July 3, December 24, the day after Thanksgiving: gold.dim_date's rule), the UTC day for
---   crypto); not annualised. n_intraday_returns counts them.
+--   crypto); not annualised. n_intraday_returns counts them. A minute whose prints set no price
+--   (null close: gold.fact_bars' sale-condition eligibility) is stepped over, not a broken return.
 -- parkinson_vol: sqrt(ln(H/L)^2 / (4 ln 2)); garman_klass_vol: sqrt(0.5 ln(H/L)^2 -
 --   (2 ln 2 - 1) ln(C/O)^2), both from the 1d bar, not annualised.
 -- volume and dollar_volume (vwap x volume) are the regular session's.
@@ -50,7 +51,7 @@ minutes as (
                     then interval 210 minute
                 else interval 390 minute
             end
-    where m.interval = '1m'
+    where m.interval = '1m' and m.close is not null
 ),
 
 intraday as (

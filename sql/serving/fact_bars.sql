@@ -24,3 +24,13 @@ CREATE INDEX IF NOT EXISTS fact_bars_symbol_key_date_key_idx ON gold.fact_bars (
 
 -- Added with adjusted prices (issue #5); ADD COLUMN IF NOT EXISTS upgrades older databases.
 ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS adj_close DOUBLE PRECISION;
+
+-- Added with sale-condition eligibility (issue #22): the same bar from every print, whatever its
+-- conditions; open..close may now be null on a bar whose prints set no price.
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_open DOUBLE PRECISION;
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_high DOUBLE PRECISION;
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_low DOUBLE PRECISION;
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_close DOUBLE PRECISION;
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_volume DOUBLE PRECISION;
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_vwap DOUBLE PRECISION;
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_trade_count BIGINT;

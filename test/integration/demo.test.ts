@@ -23,34 +23,53 @@ interface TradeRecord {
   price: number;
   size: number;
   trade_id: string;
+  conditions: string[];
 }
 
 interface Bar {
-  open: number;
-  high: number;
-  low: number;
-  close: number;
+  open: number | null;
+  high: number | null;
+  low: number | null;
+  close: number | null;
   volume: number;
-  vwap: number;
+  vwap: number | null;
   trade_count: number;
 }
 
-/** OHLCV + VWAP computed in plain JS from trades in time order: the independent oracle. */
-function barOf(trades: TradeRecord[]): Bar {
+/** The regular New York session of the simulated days (EST): 14:30Z-21:00Z. */
+const inRegularSession = (t: TradeRecord) =>
+  t.event_at.slice(11, 16) >= '14:30' && t.event_at.slice(11, 16) < '21:00';
+
+/**
+ * The CTA/UTP rule for the simulator's letters (silver.sale_conditions, rule set consolidated): an
+ * odd lot (I) never sets a price; a Form T print (T) sets prices outside the regular session only.
+ */
+const setsPrice = (t: TradeRecord) =>
+  !t.conditions.includes('I') && !(t.conditions.includes('T') && inRegularSession(t));
+
+/**
+ * OHLCV + VWAP computed in plain JS from trades in time order: the independent oracle. `naive`: from
+ * every print; else prices from the prints that may set them, volume from every print.
+ */
+function barOf(trades: TradeRecord[], naive = false): Bar {
   const sorted = [...trades].sort((a, b) =>
     a.event_at === b.event_at ? a.trade_id.localeCompare(b.trade_id) : a.event_at < b.event_at ? -1 : 1,
   );
-  const volume = sorted.reduce((n, t) => n + t.size, 0);
+  const priced = naive ? sorted : sorted.filter(setsPrice);
+  const priceVolume = priced.reduce((n, t) => n + t.size, 0);
   return {
-    open: sorted[0]!.price,
-    high: Math.max(...sorted.map((t) => t.price)),
-    low: Math.min(...sorted.map((t) => t.price)),
-    close: sorted[sorted.length - 1]!.price,
-    volume,
-    vwap: sorted.reduce((n, t) => n + t.price * t.size, 0) / volume,
+    open: priced[0]?.price ?? null,
+    high: priced.length ? Math.max(...priced.map((t) => t.price)) : null,
+    low: priced.length ? Math.min(...priced.map((t) => t.price)) : null,
+    close: priced[priced.length - 1]?.price ?? null,
+    volume: sorted.reduce((n, t) => n + t.size, 0),
+    vwap: priced.length ? priced.reduce((n, t) => n + t.price * t.size, 0) / priceVolume : null,
     trade_count: sorted.length,
   };
 }
+
+const NAIVE_COLUMNS =
+  'naive_open AS open, naive_high AS high, naive_low AS low, naive_close AS close, naive_volume AS volume, naive_vwap AS vwap, naive_trade_count AS trade_count';
 
 async function goldRows(session: LakeSession, table: string, order: string): Promise<unknown[]> {
   return session.all(`SELECT * FROM gold.${table} ORDER BY ${order}`);
@@ -97,50 +116,58 @@ describe('demo end to end on the embedded default', () => {
     expect(trades.accepted + trades.quarantined).toBe(trades.read);
   });
 
-  it('every 1m bar of AAPL equals OHLCV/VWAP computed independently from the simulated trades', async () => {
-    const byMinute = new Map<string, TradeRecord[]>();
-    for (const t of validTrades.filter((t) => t.symbol === 'AAPL')) {
-      const minute = `${t.event_at.slice(0, 16)}:00+00`;
-      byMinute.set(minute, [...(byMinute.get(minute) ?? []), t]);
-    }
-    const rows = await session.all<Bar & { bar_start_at: string }>(
-      "SELECT strftime(bar_start_at, '%Y-%m-%dT%H:%M:%S+00') AS bar_start_at, open, high, low, close, volume, vwap, trade_count FROM gold.fact_bars WHERE symbol = 'AAPL' AND interval = '1m' ORDER BY bar_start_at",
-    );
-    expect(rows.length).toBe(byMinute.size);
-    for (const row of rows) {
-      const expected = barOf(byMinute.get(row.bar_start_at.replace('T', 'T'))!.map((t) => t));
-      expect({
-        ...row,
-        bar_start_at: undefined,
-        vwap: undefined,
-        trade_count: Number(row.trade_count),
-      }).toEqual({
-        ...expected,
-        bar_start_at: undefined,
-        vwap: undefined,
-      });
-      expect(row.vwap).toBeCloseTo(expected.vwap, 9);
-    }
-  });
+  for (const naive of [false, true]) {
+    it(`every 1m bar of AAPL equals OHLCV/VWAP computed independently from the simulated trades (${naive ? 'naive columns' : 'sale-condition eligibility'})`, async () => {
+      const byMinute = new Map<string, TradeRecord[]>();
+      for (const t of validTrades.filter((t) => t.symbol === 'AAPL')) {
+        const minute = `${t.event_at.slice(0, 16)}:00+00`;
+        byMinute.set(minute, [...(byMinute.get(minute) ?? []), t]);
+      }
+      const columns = naive ? NAIVE_COLUMNS : 'open, high, low, close, volume, vwap, trade_count';
+      const rows = await session.all<Bar & { bar_start_at: string }>(
+        `SELECT strftime(bar_start_at, '%Y-%m-%dT%H:%M:%S+00') AS bar_start_at, ${columns} FROM gold.fact_bars WHERE symbol = 'AAPL' AND interval = '1m' ORDER BY bar_start_at`,
+      );
+      expect(rows.length).toBe(byMinute.size);
+      for (const row of rows) {
+        const expected = barOf(byMinute.get(row.bar_start_at)!, naive);
+        expect({
+          ...row,
+          bar_start_at: undefined,
+          vwap: undefined,
+          trade_count: Number(row.trade_count),
+        }).toEqual({
+          ...expected,
+          bar_start_at: undefined,
+          vwap: undefined,
+        });
+        if (expected.vwap === null) expect(row.vwap).toBeNull();
+        else expect(row.vwap).toBeCloseTo(expected.vwap, 9);
+      }
+    });
+  }
 
   it('the 1d bar is the regular New York session (09:30-16:00, EST = 14:30Z-21:00Z)', async () => {
     const session1 = validTrades.filter(
       (t) => t.symbol === 'MSFT' && t.event_at >= '2024-03-04T14:30:00' && t.event_at < '2024-03-04T21:00:00',
     );
-    const expected = barOf(session1);
-    const [row] = await session.all<Bar & { bar_start_at: string }>(
-      "SELECT bar_start_at::VARCHAR AS bar_start_at, open, high, low, close, volume, vwap, trade_count FROM gold.fact_bars WHERE symbol = 'MSFT' AND interval = '1d' AND session_date = DATE '2024-03-04'",
-    );
-    expect(row!.bar_start_at).toBe('2024-03-04 14:30:00+00');
-    expect([row!.open, row!.high, row!.low, row!.close, row!.volume, Number(row!.trade_count)]).toEqual([
-      expected.open,
-      expected.high,
-      expected.low,
-      expected.close,
-      expected.volume,
-      expected.trade_count,
-    ]);
-    expect(row!.vwap).toBeCloseTo(expected.vwap, 9);
+    for (const naive of [false, true]) {
+      // The simulator marks no official open or close, so the 1d bar's are its first and last eligible prints.
+      const expected = barOf(session1, naive);
+      const columns = naive ? NAIVE_COLUMNS : 'open, high, low, close, volume, vwap, trade_count';
+      const [row] = await session.all<Bar & { bar_start_at: string }>(
+        `SELECT bar_start_at::VARCHAR AS bar_start_at, ${columns} FROM gold.fact_bars WHERE symbol = 'MSFT' AND interval = '1d' AND session_date = DATE '2024-03-04'`,
+      );
+      expect(row!.bar_start_at).toBe('2024-03-04 14:30:00+00');
+      expect([row!.open, row!.high, row!.low, row!.close, row!.volume, Number(row!.trade_count)]).toEqual([
+        expected.open,
+        expected.high,
+        expected.low,
+        expected.close,
+        expected.volume,
+        expected.trade_count,
+      ]);
+      expect(row!.vwap).toBeCloseTo(expected.vwap!, 9);
+    }
   });
 
   it('higher intervals roll up to the same figures as the 1m bars', async () => {

@@ -114,14 +114,11 @@ describe('a model task that fails in its commit', () => {
       target: 'silver.trades',
       dependsOn: [],
     };
-    // silver.trades reads silver.symbol_refs: build that first, untouched.
-    const refs = {
-      id: 'model:silver.symbol_refs',
-      kind: 'model' as const,
-      target: 'silver.symbol_refs',
-      dependsOn: [],
-    };
-    await executeTask(ctx, refs, { pipeline: 'models' }, 'run_cause');
+    // silver.trades reads silver.symbol_refs and the sale-condition tables: build those first, untouched.
+    for (const target of ['silver.symbol_refs', 'silver.sale_conditions', 'silver.sale_condition_codes']) {
+      const upstream = { id: `model:${target}`, kind: 'model' as const, target, dependsOn: [] };
+      await executeTask(ctx, upstream, { pipeline: 'models' }, 'run_cause');
+    }
     const commitAll = env.lake.catalog.commitAll.bind(env.lake.catalog);
     const fail = (error: unknown) => {
       env.lake.catalog.commitAll = async () => {

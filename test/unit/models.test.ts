@@ -98,6 +98,8 @@ describe('the DAG from the SQL, and selectors', () => {
       'gold.fact_daily_market',
       'silver.bars',
       'silver.corporate_actions',
+      'silver.sale_condition_codes',
+      'silver.sale_conditions',
       'silver.symbol_refs',
       'silver.trades',
     ]);
@@ -106,6 +108,7 @@ describe('the DAG from the SQL, and selectors', () => {
       'gold.fact_bars',
       'gold.fact_daily_market',
       'gold.fact_sentiment_volatility',
+      'gold.fact_vol_forecast',
     ]);
     expect(selectModels(dag, ['silver.quotes,gold.dim_date']).size).toBe(2);
     expect(() => selectModels(dag, ['gold.nope+'])).toThrow(/no model named gold\.nope/);
@@ -114,6 +117,7 @@ describe('the DAG from the SQL, and selectors', () => {
       'silver.sentiment_posts',
       'gold.fact_daily_sentiment',
       'gold.fact_sentiment_volatility',
+      'gold.fact_vol_forecast',
     ]);
   });
 });
