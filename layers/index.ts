@@ -10,8 +10,8 @@ export type {
   TableChange,
   TableCommit,
 } from './catalog/catalog.js';
-export type { RunLog, RunRow, RunStatus, RunTrigger, TaskRow, TaskState } from './catalog/run-log.js';
 export { type LockOptions, withCatalogLock } from './catalog/catalog-lock.js';
+export type { RunLog, RunRow, RunStatus, RunTrigger, TaskRow, TaskState } from './catalog/run-log.js';
 export { checkSchemaEvolution } from './catalog/schema-evolution.js';
 export { crashPoint, SqlCatalog } from './catalog/sql-catalog.js';
 export { type Config, type ConfigFlags, LOG_LEVELS, type LogLevel, loadConfig, redactUrl } from './config.js';
@@ -22,13 +22,13 @@ export {
   type SessionAccess,
   type SessionOptions,
 } from './duckdb/session.js';
+export { ident, literal, utcDateSql, viewName } from './duckdb/sql.js';
 export {
   assertOutsideLake,
   checkReadOnlySql,
   DENIED_FUNCTIONS,
   READ_ONLY_STATEMENTS,
 } from './duckdb/statement-guard.js';
-export { ident, literal, utcDateSql, viewName } from './duckdb/sql.js';
 export {
   CommitError,
   ConfigError,
@@ -63,6 +63,8 @@ export {
   LAYERS,
   type Layer,
   layerFolder,
+  ML_PREFIX,
+  mlModelKey,
   parseTableName,
   QUEUES,
   qualifiedName,

@@ -1,3 +1,4 @@
+import { crashPoint } from './catalog/sql-catalog.js';
 import type { LakeSession } from './duckdb/session.js';
 import { ident, literal } from './duckdb/sql.js';
 import type { Lake } from './lake.js';
@@ -30,9 +31,12 @@ export async function vacuum(lake: Lake, options: VacuumOptions = {}): Promise<V
   const retain = options.retainSnapshotsMs ?? 7 * 24 * HOUR;
   const result: VacuumResult = { expiredFiles: 0, orphanFiles: 0, bytesFreed: 0 };
 
-  for (const key of await lake.catalog.expireSnapshots(new Date(now - retain))) {
+  const expired = await lake.catalog.expireSnapshots(new Date(now - retain));
+  crashPoint('vacuum-after-expire');
+  for (const key of expired) {
     await lake.store.delete(key);
     result.expiredFiles += 1;
+    crashPoint('vacuum-after-first-delete');
   }
   const referenced = await lake.catalog.referencedKeys();
   const prefixes = [...LAYERS.map(layerFolder), STAGING_PREFIX];
@@ -85,6 +89,7 @@ export async function compactTable(
     result.partitions += 1;
     result.filesBefore += files.length;
     result.filesAfter += 1;
+    crashPoint('compact-after-first-partition');
   }
   return result;
 }

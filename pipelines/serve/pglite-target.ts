@@ -2,8 +2,9 @@ import { openAsBlob } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ParserOptions, PGlite } from '@electric-sql/pglite';
-import lockfile from 'proper-lockfile';
+import { crashPoint } from '../../layers/index.js';
 import { reason, ServingError } from './errors.js';
+import { lockFolder } from './folder-lock.js';
 import { checkRowCount, copyFromSql, deleteAllSql, TEXT_TYPE_OIDS } from './target-sql.js';
 import type { ServingTarget } from './types.js';
 
@@ -23,7 +24,7 @@ export function describePglite(dir: string): string {
 
 /**
  * Serving target on an embedded PGlite (PostgreSQL in WebAssembly) stored in a folder.
- * One process at a time: the folder is locked (`<dir>.lock`) while open.
+ * One process at a time: the folder is locked (`<dir>.lock`, holder in `<dir>.lock.owner`) while open.
  */
 export class PGliteTarget implements ServingTarget {
   readonly #db: PGlite;
@@ -46,11 +47,8 @@ export class PGliteTarget implements ServingTarget {
     try {
       if (!isMemory(dir)) {
         await mkdir(resolve(dir), { recursive: true });
-        release = await lockfile.lock(resolve(dir), {
-          retries: 0,
-          stale: 60_000,
-          onCompromised: () => undefined,
-        });
+        // A holder killed without releasing (SIGKILL) is detected and taken over at once.
+        release = await lockFolder(resolve(dir));
       }
       const db = await PGlite.create(isMemory(dir) ? dir : resolve(dir), { parsers });
       return new PGliteTarget(description, db, release);
@@ -94,6 +92,7 @@ export class PGliteTarget implements ServingTarget {
         const result = await tx.query(copy, [], { blob });
         const loaded = result.affectedRows ?? 0;
         checkRowCount(schema, table, loaded, expectedRows);
+        crashPoint('serve-in-transaction');
         return loaded;
       });
     } catch (error) {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LakeSession, Logger } from '../../layers/index.js';
-import { ident, literal, sqlDir, UsageError } from '../../layers/index.js';
+import { crashPoint, ident, literal, sqlDir, UsageError } from '../../layers/index.js';
 import { reason, ServingError } from './errors.js';
 
 import type { ServingTarget } from './types.js';
@@ -49,6 +49,7 @@ export async function serveGold(
       const result = await serveTable(session, target, table, ddls[i] ?? '', work);
       options.logger?.info({ ...result, target: target.description }, `served gold.${table}`);
       served.push(result);
+      crashPoint('serve-after-first-table');
     }
     return served;
   } finally {
