@@ -57,6 +57,7 @@ export {
   type DateRange,
   datesBetween,
   isPartitionDate,
+export { type MarketDefaults, marketDefaults, setMarketVariables } from './market-defaults.js';
   parsePartitionDate,
   toRanges,
 } from './partition-dates.js';

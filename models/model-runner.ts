@@ -8,6 +8,7 @@ import {
   writeTable,
 } from '../layers/index.js';
 import type { BuildPlan, ModelRunProperties } from './build-plan.js';
+import { setMarketVariables } from './market-defaults.js';
 import { type ModelDefinition, modelName, modelSqlPath } from './model.js';
 import { addDays, datesBetween, toRanges } from './partition-dates.js';
 
@@ -41,6 +42,8 @@ export async function setInputRange(session: LakeSession, from: string, to: stri
   // Straight on the connection: a SET reads no table, so no view needs defining (or staging from S3).
   await session.connection.run(`SET VARIABLE input_from = CAST(${literal(from)} AS DATE)`);
   await session.connection.run(`SET VARIABLE input_to = CAST(${literal(to)} AS DATE)`);
+  // The market defaults the session macros read (a symbol without reference data, the crypto day).
+  await setMarketVariables(session);
 }
 
 async function outputSql(session: LakeSession, model: ModelDefinition, sql: string) {

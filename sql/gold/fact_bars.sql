@@ -5,8 +5,9 @@
 -- ends in the next UTC day, so a session needs dt and dt + 1).
 -- Intraday bars (1m..1h) cover the whole day, extended hours included; 1h buckets align to UTC
 -- hours. The 1d bar is the regular session only (09:30-16:00 New York for US equities, 13:00 on
--- NYSE early closes (silver.trades' is_regular_hours), the UTC day for crypto) and starts at the
--- session open. 5m/15m/1h roll up from 1m; 1d comes from trades.
+-- NYSE early closes (silver.trades' is_regular_hours), the UTC day for crypto, or the day from the
+-- configured session cut: market_session_cut.sql) and starts at the session open. 5m/15m/1h roll
+-- up from 1m; 1d comes from trades.
 -- Sale-condition eligibility (silver.trades' updates_* columns, resolved from silver.sale_conditions
 -- for the print's source and session): open and close come from prints that may set them, high and
 -- low likewise, volume and trade_count from prints that count in volume; vwap is the volume-weighted
@@ -178,7 +179,11 @@ session_opens as (
         timezone(
             any_value(market_timezone),
             cast(session_date as timestamp)
-            + case when any_value(asset_class) = 'crypto' then interval 0 minute else interval 570 minute end
+            + case
+                when any_value(asset_class) = 'crypto'
+                    then to_minutes(cast(session_cut_minutes('crypto') as bigint))
+                else interval 570 minute
+            end
         ) as bar_start_at
     from (
         select symbol, session_date, market_timezone, asset_class from trades

@@ -5,6 +5,8 @@
 -- A bar sent again (a vendor correction) replaces the earlier one: the latest ingestion wins.
 -- Session date: the bar start's date in the market time zone; a daily bar stamped exactly at
 -- midnight UTC (how vendors date daily bars) keeps that UTC date.
+-- A symbol without reference data takes its source's market (source_asset_class): Binance klines
+-- are crypto, one session per UTC day (or per day from the configured cut), weekends included.
 -- is_regular_hours: 09:30-16:00 New York, 13:00 on NYSE early closes (July 3, December 24 and the
 -- day after Thanksgiving on trading days, gold.dim_date's rule), as in silver.trades.
 with bars as (
@@ -28,8 +30,8 @@ latest as (
 with_market as (
     select
         b.*,
-        coalesce(r.asset_class, 'us_equity') as asset_class,
-        coalesce(r.market_timezone, 'America/New_York') as market_timezone
+        coalesce(r.asset_class, source_asset_class(b.source)) as asset_class,
+        coalesce(r.market_timezone, asset_class_timezone(source_asset_class(b.source))) as market_timezone
     from latest as b
     asof left join refs as r
         on b.symbol = r.symbol and b.dt >= r.valid_from
@@ -58,7 +60,7 @@ final as (
         case
             when interval = '1d' and cast(timezone('UTC', bar_start_at) as time) = time '00:00:00'
                 then cast(timezone('UTC', bar_start_at) as date)
-            else cast(local_at as date)
+            else market_session_date(asset_class, local_at)
         end as session_date,
         asset_class = 'crypto'
         or interval = '1d'

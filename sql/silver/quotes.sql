@@ -18,8 +18,8 @@ refs as (
 with_market as (
     select
         q.*,
-        coalesce(r.asset_class, 'us_equity') as asset_class,
-        coalesce(r.market_timezone, 'America/New_York') as market_timezone
+        coalesce(r.asset_class, source_asset_class(q.source)) as asset_class,
+        coalesce(r.market_timezone, asset_class_timezone(source_asset_class(q.source))) as market_timezone
     from quotes as q
     asof left join refs as r
         on q.symbol = r.symbol and q.dt >= r.valid_from
@@ -45,7 +45,7 @@ final as (
         source,
         asset_class,
         market_timezone,
-        cast(local_at as date) as session_date,
+        market_session_date(asset_class, local_at) as session_date,
         asset_class = 'crypto'
         or nyse_regular_session(local_at) as is_regular_hours,
         (bid_price + ask_price) / 2 as mid_price,

@@ -27,7 +27,7 @@ final as (
         valid_from,
         nullif(trim(cast(extra ->> '$.cik' as varchar)), '') as cik,
         try_cast(extra ->> '$.valid_to' as date) as declared_valid_to,
-        case asset_class when 'crypto' then 'UTC' else 'America/New_York' end as market_timezone
+        asset_class_timezone(asset_class) as market_timezone
     from latest
 )
 

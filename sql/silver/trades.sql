@@ -33,7 +33,8 @@
 -- columns, else the extended ones) and every one of its conditions (all must allow). marks_official_open
 -- and marks_official_close: a condition marks an official open/close report or an opening/closing
 -- auction print (any one suffices); gold's 1d bar takes its open and close from them.
--- Symbols without reference data are treated as US equities (New York hours).
+-- Symbols without reference data take their source's market (source_asset_class: crypto venues
+-- 24/7 on the UTC day or the configured session cut, AlgoSeek/Polygon US equities, else the default).
 -- The regular session of a US equity ends at 16:00 New York, 13:00 on NYSE early closes (July 3
 -- and December 24, and the day after Thanksgiving, when they are trading days: gold.dim_date's
 -- rule; a day with trades in the session is a trading day, so the date alone decides).
@@ -107,8 +108,8 @@ live as (
 with_market as (
     select
         t.*,
-        coalesce(r.asset_class, 'us_equity') as asset_class,
-        coalesce(r.market_timezone, 'America/New_York') as market_timezone
+        coalesce(r.asset_class, source_asset_class(t.source)) as asset_class,
+        coalesce(r.market_timezone, asset_class_timezone(source_asset_class(t.source))) as market_timezone
     from live as t
     left join refs as r
         on t.symbol = r.symbol and t.dt >= r.valid_from and t.dt < r.valid_until
@@ -262,7 +263,7 @@ final as (
         t.source,
         t.asset_class,
         t.market_timezone,
-        cast(t.local_at as date) as session_date,
+        market_session_date(t.asset_class, t.local_at) as session_date,
         t.is_regular_hours,
         t.is_corrected,
         t.is_suspicious,
