@@ -60,6 +60,14 @@ function notBuilt(what: string, issue: string) {
   };
 }
 
+/** `--metrics-port` of the long-running commands: Prometheus /metrics, /healthz and /readyz. */
+function metricsPortOption(): Option {
+  return new Option('--metrics-port <n>', 'port of /metrics, /healthz and /readyz')
+    .env('METRICS_PORT')
+    .default(9464)
+    .argParser(int('--metrics-port'));
+}
+
 function simulationOptions(cmd: Command): Command {
   return cmd
     .option('--days <n>', 'trading days (weekdays) to simulate', int('--days'), 2)
@@ -211,6 +219,18 @@ export function buildProgram(): Command {
     )
     .option('--list', 'only list the registered schedules')
     .option('--config <file>', 'project configuration (env MARKETLAKE_CONFIG, default ./marketlake.yaml)')
+    .option(
+      '--watch',
+      'keep running as the scheduler service: re-apply the schedules every --every-seconds and serve /metrics, /healthz, /readyz until SIGTERM',
+    )
+    .option(
+      '--every-seconds <n>',
+      'with --watch: how often to re-apply the schedules',
+      int('--every-seconds'),
+      60,
+    )
+    .addOption(metricsPortOption())
+    .option('--no-metrics', 'with --watch: no metrics/health endpoints')
     .action(action(async () => (await import('./commands/schedule.js')).scheduleCommand));
   program
     .command('worker')
@@ -226,6 +246,13 @@ export function buildProgram(): Command {
       int('--grace-seconds'),
       30,
     )
+    .addOption(metricsPortOption())
+    .option('--no-metrics', 'no metrics/health endpoints')
+    .option(
+      '--queue-board',
+      'also serve the BullMQ board of the run and task queues at /queues on the metrics port (read-only)',
+    )
+    .option('--queue-admin', 'with --queue-board: allow retrying, promoting and removing jobs')
     .action(action(async () => (await import('./commands/worker.js')).workerCommand));
 
   program

@@ -76,6 +76,12 @@ export {
   taskJobId,
   taskLockKey,
 } from './names.js';
+export {
+  emitLakeEvent,
+  type LakeEvent,
+  type LakeEventListener,
+  onLakeEvent,
+} from './observers.js';
 export { readSqlFile, sqlDir, statementOf } from './sql-files.js';
 export { LocalObjectStore } from './storage/local-store.js';
 export type { ObjectInfo, ObjectStore } from './storage/object-store.js';

@@ -8,6 +8,7 @@ import type { LakeSession } from './duckdb/session.js';
 import { ident, literal } from './duckdb/sql.js';
 import { CommitError, DuplicateBatchError } from './errors.js';
 import { assertName, dataFileKey, qualifiedName, type TableRef } from './names.js';
+import { emitLakeEvent } from './observers.js';
 
 export interface WriteOptions {
   operation: CommitOperation;
@@ -179,6 +180,7 @@ export async function commitStagedTables(
   const placed: DataFile[][] = [];
   let snapshots: Snapshot[];
   let committing = false;
+  let commitStarted = 0;
   try {
     for (const { ref, staged } of items) {
       const files: DataFile[] = [];
@@ -198,6 +200,7 @@ export async function commitStagedTables(
     crashPoint('before-commit');
     const committedAt = new Date().toISOString();
     committing = true;
+    commitStarted = performance.now();
     // A catalog database restarting mid-commit is ridden out: retried with backoff, never applied twice.
     snapshots = await commitAllWithRetry(
       catalog,
@@ -220,7 +223,12 @@ export async function commitStagedTables(
         };
       }),
     );
+    reportCommit(items, commitStarted, 'committed');
   } catch (err) {
+    if (committing) {
+      const refused = err instanceof CommitError || err instanceof DuplicateBatchError;
+      reportCommit(items, commitStarted, refused ? 'refused' : 'failed');
+    }
     // Files not committed yet, or refused by the catalog, are referenced by nothing: remove them
     // now rather than leave them to vacuum. After any other failure of the commit (a lost
     // connection) it may have happened, so the files stay and vacuum decides.
@@ -231,6 +239,16 @@ export async function commitStagedTables(
   }
   for (const { ref } of items) await session.refreshView(ref);
   return items.map((_, i) => ({ snapshot: snapshots[i]!, rows: rowsOf(placed[i]!), files: placed[i]! }));
+}
+
+/** Telemetry: the catalog transaction's latency, per table it committed (see observers.ts). */
+function reportCommit(
+  items: readonly StagedCommit[],
+  started: number,
+  status: 'committed' | 'refused' | 'failed',
+): void {
+  const seconds = (performance.now() - started) / 1000;
+  emitLakeEvent({ type: 'commit', tables: items.map((i) => qualifiedName(i.ref)), seconds, status });
 }
 
 const rowsOf = (files: readonly DataFile[]) => files.reduce((n, f) => n + f.rows, 0);

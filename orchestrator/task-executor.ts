@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import {
   type Config,
   compactTable,
+  emitLakeEvent,
+  isTransient,
   type Lake,
   LakeSession,
   type Logger,
@@ -62,6 +64,34 @@ export async function executeTask(
   runId: string,
   attempt = 1,
 ): Promise<TaskOutcome> {
+  // Telemetry (layers/observers.ts): every attempt's duration and outcome, by kind and target.
+  const started = performance.now();
+  const report = (ok: boolean, permanent?: boolean) =>
+    emitLakeEvent({
+      type: 'task',
+      kind: task.kind,
+      target: task.target ?? '',
+      seconds: (performance.now() - started) / 1000,
+      ok,
+      ...(permanent === undefined ? {} : { permanent }),
+    });
+  try {
+    const outcome = await doTask(ctx, task, params, runId, attempt);
+    report(true);
+    return outcome;
+  } catch (err) {
+    report(false, !isTransient(err));
+    throw err;
+  }
+}
+
+async function doTask(
+  ctx: TaskContext,
+  task: PlannedTask,
+  params: RunParams,
+  runId: string,
+  attempt: number,
+): Promise<TaskOutcome> {
   await injectFaults(task.id, attempt);
   // An ingest task reads its source's landing folder: the one place outside the lake it may read.
   const landing =
@@ -92,11 +122,21 @@ export async function executeTask(
       }
       case 'quality': {
         const { report } = await runQuality(session, runId);
+        for (const r of report.results)
+          emitLakeEvent({
+            type: 'check',
+            model: r.model,
+            check: r.check,
+            severity: r.severity,
+            status: r.status,
+          });
         if (report.summary.failed > 0) throw new QualityCheckError(report.summary.failed);
         return { detail: { ...report.summary } };
       }
       case 'serve': {
         const served = await serve(session, ctx.config, ctx.lake);
+        for (const t of served.tables)
+          emitLakeEvent({ type: 'serve', table: t.table, rows: t.rows, seconds: t.ms / 1000 });
         return { rows: served.tables.reduce((n, t) => n + t.rows, 0), detail: { target: served.target } };
       }
       case 'compact': {
@@ -127,6 +167,8 @@ async function ingestSource(ctx: TaskContext, session: LakeSession, name: string
     const path = join(folder, file);
     const r = await ingestFile(session, source.dataset, path, { format: source.format, ...source.options });
     if (!r.duplicateBatch) ingested += 1;
+    const { accepted, quarantined, skipped } = r;
+    emitLakeEvent({ type: 'ingest', dataset: source.dataset, source: name, accepted, quarantined, skipped });
     rows += r.accepted;
   }
   return { rows, detail: { files: files.length, newFiles: ingested } };

@@ -5,7 +5,16 @@ import type { CommandContext } from '../context.js';
 /** Process BullMQ tasks and run coordinators until SIGTERM/SIGINT, then shut down gracefully. */
 export async function workerCommand(
   ctx: CommandContext,
-  flags: { concurrency: number; config?: string; catchUp: boolean; graceSeconds: number },
+  flags: {
+    concurrency: number;
+    config?: string;
+    catchUp: boolean;
+    graceSeconds: number;
+    metrics: boolean;
+    metricsPort: number;
+    queueBoard?: boolean;
+    queueAdmin?: boolean;
+  },
 ): Promise<number> {
   const project = loadProjectConfig(flags.config);
   // 'service': the tasks' DuckDB sessions read and write only the lake, a scratch folder and the
@@ -14,6 +23,17 @@ export async function workerCommand(
     { config: ctx.config, lake: ctx.lake, logger: ctx.logger, project, sessionAccess: 'service' },
     { concurrency: flags.concurrency, catchUp: flags.catchUp },
   );
+  // Metrics, /healthz, /readyz (and the queue board with --queue-board) for Prometheus and probes.
+  const ops = flags.metrics
+    ? await (await import('../../ops/index.js')).startServiceOps({
+        config: ctx.config,
+        lake: ctx.lake,
+        logger: ctx.logger,
+        target: worker.target,
+        port: flags.metricsPort,
+        ...(flags.queueBoard ? { queueBoard: { admin: flags.queueAdmin === true } } : {}),
+      })
+    : undefined;
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       ctx.logger.info(
@@ -26,6 +46,7 @@ export async function workerCommand(
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await worker.close(flags.graceSeconds * 1000);
+  await ops?.close();
   ctx.logger.info('worker stopped');
   return 0;
 }

@@ -1,5 +1,5 @@
 import { type Job, type Queue, WaitingChildrenError } from 'bullmq';
-import { type TaskState, taskJobId } from '../../layers/index.js';
+import { emitLakeEvent, type TaskState, taskJobId } from '../../layers/index.js';
 import { MODELS } from '../../models/index.js';
 import { buildDag } from '../dag.js';
 import type { ProjectConfig } from '../project-config.js';
@@ -157,6 +157,11 @@ export function runCoordinator(
       failed ? 'some tasks failed or were skipped' : null,
     );
     ctx.logger.info({ runId, status: failed ? 'failed' : 'succeeded' }, 'run finished');
+    emitLakeEvent({
+      type: 'run',
+      status: failed ? 'failed' : 'succeeded',
+      seconds: (Date.now() - job.timestamp) / 1000,
+    });
     return { runId, status: failed ? 'failed' : 'succeeded' };
   };
 }

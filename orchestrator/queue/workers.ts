@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import { QUEUES } from '../../layers/index.js';
+import { emitLakeEvent, QUEUES } from '../../layers/index.js';
 import type { TaskContext } from '../task-executor.js';
 import { type QueueTarget, queueTimings, redisConnection, resolveQueueTarget } from './connection.js';
 import { ownsJob } from './lake-guard.js';
@@ -57,6 +57,7 @@ export async function startWorker(
     const runId = job?.data.runId;
     if (!job || !ownsJob(job.data, target)) return;
     ctx.logger.error({ runId, err }, 'run coordinator failed');
+    emitLakeEvent({ type: 'run', status: 'failed', seconds: (Date.now() - job.timestamp) / 1000 });
     if (!runId) return;
     const now = new Date().toISOString();
     ctx.lake.runs
