@@ -317,6 +317,15 @@ export function buildProgram(): Command {
     .action(action(async () => (await import('./commands/serve.js')).serveCommand));
 
   program
+    .command('ui')
+    .description(
+      'serve the web dashboard and the REST/live API (/api/v1) on one port: gold from PostgreSQL when DATABASE_URL is set, else from the lake (read-only); live events from Redis when REDIS_URL is set, else by polling the lake',
+    )
+    .option('--port <n>', 'port to listen on', int('--port'), 8080)
+    .option('--host <addr>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .action(action(async () => (await import('./commands/ui.js')).uiCommand));
+
+  program
     .command('vacuum')
     .description(
       'expire old snapshots and remove data files no snapshot references (crashed writers, expired snapshots)',

@@ -1,0 +1,85 @@
+/**
+ * What the API reads. Two implementations: the lake through DuckDB (lake-reader.ts, read-only
+ * 'service' sessions) and the serving PostgreSQL (postgres-reader.ts, schema `gold`). Every query is
+ * a `.sql` file under sql/api/ with bound parameters; nothing from a request becomes SQL text.
+ */
+
+export type Row = Record<string, unknown>;
+
+/** A range of bars or trades: session dates (inclusive) and/or instants (from inclusive, to exclusive). */
+export interface TimeRange {
+  fromDate?: string;
+  toDate?: string;
+  fromAt?: string;
+  toAt?: string;
+}
+
+export interface BarsQuery extends TimeRange {
+  symbol: string;
+  interval: string;
+  /** Only bars that start strictly after this instant (the cursor). */
+  afterAt?: string;
+  limit: number;
+}
+
+export interface TradesQuery extends TimeRange {
+  symbol: string;
+  afterAt?: string;
+  afterId?: string;
+  limit: number;
+}
+
+export interface AlertsQuery {
+  symbol?: string;
+  rule?: string;
+  since?: string;
+  limit: number;
+}
+
+export interface GoldReader {
+  /** 'lake' or 'postgres': where gold is read from (shown by the API and the page). */
+  readonly source: string;
+  symbols(currentOnly: boolean): Promise<Row[]>;
+  bars(query: BarsQuery): Promise<Row[]>;
+  alerts(query: AlertsQuery): Promise<Row[]>;
+  marketSummary(sessionDate: string | undefined): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+/** Reads that only the lake can answer (silver: trades, quotes, posts), whatever serves gold. */
+export interface SilverReader {
+  trades(query: TradesQuery): Promise<Row[]>;
+  latestQuote(symbol: string): Promise<Row | undefined>;
+  posts(symbol: string, limit: number): Promise<Row[]>;
+}
+
+/** The parameters shared by both dialects' bars query: unused bounds become wide sentinels. */
+export function barsParams(q: BarsQuery): Record<string, string | number> {
+  return {
+    symbol: q.symbol,
+    bar_interval: q.interval,
+    ...rangeParams(q),
+    after_at: q.afterAt ?? EPOCH,
+    row_limit: q.limit,
+  };
+}
+
+export function alertsParams(q: AlertsQuery): Record<string, string | number> {
+  return { symbol: q.symbol ?? '', rule: q.rule ?? '', since: q.since ?? EPOCH, row_limit: q.limit };
+}
+
+export function rangeParams(q: TimeRange): {
+  from_date: string;
+  to_date: string;
+  from_at: string;
+  to_at: string;
+} {
+  return {
+    from_date: q.fromDate ?? '0001-01-01',
+    to_date: q.toDate ?? '9999-12-31',
+    from_at: q.fromAt ?? EPOCH,
+    to_at: q.toAt ?? '9999-12-31T00:00:00Z',
+  };
+}
+
+export const EPOCH = '1970-01-01T00:00:00Z';
