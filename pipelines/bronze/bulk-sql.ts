@@ -228,7 +228,9 @@ export async function validatedRowsSql(session: LakeSession, options: ValidatedR
     // marks those records (the strict pass stops, the line reader tests the line, see NAN_JSON).
     const ignored = unmappedJsonKeys(mapping).map((k) => `m[${literal(k)}]::VARCHAR`);
     const nonJson = ['in_extra', ...ignored].map((v) => `regexp_matches(${v}, '(?i)nan|inf')`).join(' OR ');
-    inputs.push(`coalesce(${nonJson}, false) AS non_json`);
+    // A vendor mapping's guard (ColumnMapping.strictGuard) stops the strict pass like a NaN does.
+    const guard = strictJson && mapping.strictGuard ? ` OR NOT coalesce(${mapping.strictGuard}, false)` : '';
+    inputs.push(`(coalesce(${nonJson}, false)${guard}) AS non_json`);
   } else if (options.quoted || options.strict) {
     const names = options.names ?? [];
     stages[0] = `src AS (${csvColumnsSql(options.file, mapping, names, options.quoted ?? false)})`;

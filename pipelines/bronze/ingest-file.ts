@@ -35,6 +35,19 @@ export interface IngestFileOptions {
   force?: boolean;
   /** SQL engine: try DuckDB's own reader of the layout first (stageStrict). Default true; false forces the line reader. */
   strictReader?: boolean;
+  /**
+   * DuckDB's own reader only, for a file it accepts whole: when that declines (a record it
+   * would refuse, a line it could read otherwise) nothing is written and StrictDeclined is
+   * thrown. A vendor adapter's fast path: its caller then reads the file per record.
+   */
+  strictOnly?: boolean;
+}
+
+/** ingestMappedFile with `strictOnly`: the file needs a reader other than DuckDB's own. */
+export class StrictDeclined extends Error {
+  constructor() {
+    super('the strict reader declined the file');
+  }
 }
 
 /** How the SQL engine read a file: DuckDB's JSON/CSV reader, the line reader, or the CSV reader with quoting. */
@@ -195,6 +208,7 @@ export async function ingestMappedFile(
   const stageLines = async () => {
     const rows = strict ? await stageStrict(session, file, mapping, names, batchId) : undefined;
     if (rows) return { rows, reader: 'strict' as const };
+    if (options.strictOnly) throw new StrictDeclined();
     if (duplicate || scanFailed) throw new Error('interrupted: the file is a duplicate or unreadable');
     return {
       rows: await stageBronze(
@@ -266,13 +280,17 @@ export async function ingestMappedFile(
     if (reader === 'strict' && !duplicate && strictMissed && !(stagedRows instanceof Error)) {
       reader = 'lines';
       await rm(stagedRows.dir, { recursive: true, force: true });
-      stagedRows = await stageBronze(session, file, mapping, names, batchId, () => false).catch(asError);
+      stagedRows = options.strictOnly
+        ? new StrictDeclined()
+        : await stageBronze(session, file, mapping, names, batchId, () => false).catch(asError);
     }
     const quotedCsv = mapping.layout === 'csv' && scan.hasQuotes;
     // Forced `sql` still needs UTF-8: DuckDB cannot hold other bytes in text.
     const sqlOk = options.engine === 'sql' ? !quotedCsv && scan.validUtf8 : scan.sqlSafe && !quotedCsv;
     const engine = parquet || (wantSql && sqlOk) ? 'sql' : 'js';
     if (duplicate) return { ...duplicateOf(mapping.dataset, scan.contentHash), engine };
+    if (options.strictOnly && (reader !== 'strict' || engine !== 'sql' || stagedRows instanceof Error))
+      throw new StrictDeclined();
     const batch = { batchId, contentHash: scan.contentHash, source: file };
     // The quoted reader does not test for U+0000 either: such a file goes per record.
     if (quotedCsv && options.engine !== 'js' && scan.sqlSafe && !scan.mayHoldNul) {

@@ -95,7 +95,7 @@ interface JsonPlan {
   constants: [string, unknown][];
   columns: [string, string][];
   positions: [string, number][];
-  /** Keys never copied to extras: the contract's fields. */
+  /** Keys never copied to extras: the contract's fields and the mapping's ignoredKeys. */
   fields: ReadonlySet<string>;
 }
 
@@ -104,7 +104,13 @@ const PLANS = new WeakMap<ColumnMapping, JsonPlan>();
 function jsonPlan(mapping: ColumnMapping): JsonPlan {
   let plan = PLANS.get(mapping);
   if (plan) return plan;
-  plan = { constants: [], columns: [], positions: [], fields: contractFieldSet(mapping.dataset) };
+  const fields = contractFieldSet(mapping.dataset);
+  plan = {
+    constants: [],
+    columns: [],
+    positions: [],
+    fields: mapping.ignoredKeys?.length ? new Set([...fields, ...mapping.ignoredKeys]) : fields,
+  };
   for (const field of contractFields(mapping.dataset)) {
     const src = mapping.fields[field];
     if (!src) continue;

@@ -150,8 +150,12 @@ function mappedKeys(m: ColumnMapping): string[] {
   return keys;
 }
 
-/** Names of the intermediate columns of one field's JSON value (see recordInputStages). */
-const col = {
+/**
+ * Names of the intermediate columns of one field's JSON value (see recordInputStages): its JSON
+ * text, first byte, type name, text, and whether a list is a plain list of strings. Exported
+ * for a mapping's strictGuard, which may read them.
+ */
+export const jsonFieldColumns = {
   json: (f: string) => ident(`x_${f}`),
   first: (f: string) => ident(`a_${f}`),
   type: (f: string) => ident(`tr_${f}`),
@@ -165,8 +169,8 @@ const col = {
  * a string's text is its decoded value (one small parse: cheaper than slicing off the quotes).
  */
 function jsonTypeAndText(field: string, nullType: string): { t: string; s: string } {
-  const x = col.json(field);
-  const a = col.first(field);
+  const x = jsonFieldColumns.json(field);
+  const a = jsonFieldColumns.first(field);
   return {
     // Strings and numbers first: most values are one of them (NaN/Infinity fall to the ELSE too).
     t: `CASE WHEN ${x} IS NULL THEN ${nullType} WHEN ${a} = 34 THEN 'VARCHAR' WHEN ${a} <= 57 AND ${a} >= 45 THEN 'DOUBLE' WHEN ${a} = 91 THEN 'ARRAY' WHEN ${a} = 123 THEN 'OBJECT' WHEN ${a} = 116 OR ${a} = 102 THEN 'BOOLEAN' WHEN ${a} = 110 THEN 'NULL' ELSE 'DOUBLE' END`,
@@ -176,7 +180,7 @@ function jsonTypeAndText(field: string, nullType: string): { t: string; s: strin
 
 /** Keys a JSON line may hold without any of them counting as unknown (`extra`). */
 export function knownJsonKeys(m: ColumnMapping): string[] {
-  return [...new Set([...mappedKeys(m), ...contractFields(m.dataset)])];
+  return [...new Set([...mappedKeys(m), ...contractFields(m.dataset), ...(m.ignoredKeys ?? [])])];
 }
 
 /** Contract field names a JSON record may hold that the mapping reads from no key (known, ignored). */
@@ -260,13 +264,20 @@ function recordInputStages(m: ColumnMapping, r: JsonRecord, keyOrder?: readonly 
     let x = ABSENT;
     if (src && 'constant' in src) x = cellExprs(m, field, literal(src.constant));
     else if (src && 'column' in src) {
-      json.push(`(${r.value(src.column)})::VARCHAR AS ${col.json(field)}`);
-      first.push(`ascii(${col.json(field)}) AS ${col.first(field)}`);
+      json.push(`(${r.value(src.column)})::VARCHAR AS ${jsonFieldColumns.json(field)}`);
+      first.push(`ascii(${jsonFieldColumns.json(field)}) AS ${jsonFieldColumns.first(field)}`);
       // A list tells JSON null ('expected a list') from an absent key (the empty list).
       const ts = jsonTypeAndText(field, kind === 'list' ? r.nullType(src.column) : 'NULL');
-      raw.push(`${ts.t} AS ${col.type(field)}`, `${ts.s} AS ${col.text(field)}`);
-      if (kind === 'list') plain.push(`${plainListSql(col.text(field))} AS ${col.plain(field)}`);
-      x = jsonValueExprs(m, field, col.type(field), col.text(field), col.plain(field));
+      raw.push(`${ts.t} AS ${jsonFieldColumns.type(field)}`, `${ts.s} AS ${jsonFieldColumns.text(field)}`);
+      if (kind === 'list')
+        plain.push(`${plainListSql(jsonFieldColumns.text(field))} AS ${jsonFieldColumns.plain(field)}`);
+      x = jsonValueExprs(
+        m,
+        field,
+        jsonFieldColumns.type(field),
+        jsonFieldColumns.text(field),
+        jsonFieldColumns.plain(field),
+      );
     }
     out.push(...select(field, x, kind));
   }

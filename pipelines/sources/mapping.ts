@@ -28,6 +28,17 @@ export interface ColumnMapping {
   priceScale: number;
   /** Separator of the items of a list cell (conditions); default one space. */
   listSeparator?: string;
+  /**
+   * JSON keys read by neither engine and never kept in `extra` (a vendor's message type and
+   * symbol keys, e.g. Alpaca's `T` and `S`, which its adapter consumes).
+   */
+  ignoredKeys?: readonly string[];
+  /**
+   * JSON Lines, strict pass only: SQL true for a record (the map `m`; `usual`: its keys are the
+   * first record's) that this mapping reads as the vendor's adapter would. Any other record
+   * stops the strict pass, as a refused one does (a vendor's fast path, see ingestAlpacaSql).
+   */
+  strictGuard?: string;
 }
 
 /** Contract fields a mapping may fill (every contract column but `extra`). */
