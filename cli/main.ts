@@ -313,7 +313,15 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('load gold tables into PostgreSQL (DATABASE_URL) or the embedded PGlite under the lake')
+    .description(
+      'load gold tables into PostgreSQL (DATABASE_URL) or the embedded PGlite under the lake: all tables in one transaction, only what changed since the last serve',
+    )
+    .option(
+      '--target <url...>',
+      'serve to these PostgreSQL URLs instead of DATABASE_URL (one transaction each)',
+    )
+    .option('--full', 'reload every table in full, even those unchanged since the last serve')
+    .option('--skip <table...>', 'keep these gold tables at the version served before')
     .action(action(async () => (await import('./commands/serve.js')).serveCommand));
 
   program

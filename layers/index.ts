@@ -82,6 +82,7 @@ export {
   type LakeEventListener,
   onLakeEvent,
 } from './observers.js';
+export { backoffDelay, type RetryOptions, retryBudgetMs, sleep, withRetry } from './retry.js';
 export { readSqlFile, sqlDir, statementOf } from './sql-files.js';
 export { LocalObjectStore } from './storage/local-store.js';
 export type { ObjectInfo, ObjectStore } from './storage/object-store.js';

@@ -46,29 +46,68 @@ export async function runQuality(
 /** Gold tables that are served to PostgreSQL. */
 export const SERVED_TABLES = MODELS.filter((m) => m.ref.layer === 'gold').map((m) => m.ref.name);
 
-/** Load gold into PostgreSQL (DATABASE_URL) or the embedded PGlite under the lake. */
+/** What `serve` may be asked besides the defaults. */
+export interface ServeRequest {
+  /** Serve to these PostgreSQL URLs, one after the other (default: DATABASE_URL, else the embedded PGlite). */
+  targets?: readonly string[];
+  /** Reload every table in full. */
+  full?: boolean;
+  /** Tables kept at their served version this time, with the reason (e.g. failed error checks). */
+  skip?: Readonly<Record<string, string>>;
+}
+
+/** The first database's tables (`target`, `tables`) and every database's (`targets`). */
+export interface ServeOutcome {
+  target: string;
+  tables: ServedTable[];
+  targets: { target: string; tables: ServedTable[] }[];
+}
+
+/** Table and column comments for the served tables, from the model definitions. */
+const SERVED_DESCRIPTIONS = Object.fromEntries(
+  MODELS.filter((m) => m.ref.layer === 'gold').map((m) => [
+    m.ref.name,
+    {
+      description: m.description,
+      columns: Object.fromEntries(m.columns.map((c) => [c.name, c.description])),
+    },
+  ]),
+);
+
+/**
+ * Load gold into PostgreSQL (DATABASE_URL, or each of `request.targets`) or the embedded PGlite under
+ * the lake: incremental, all tables in one transaction per database (see serveGold).
+ */
 export async function serve(
   session: LakeSession,
   config: Config,
   lake: Lake,
-): Promise<{ target: string; tables: ServedTable[] }> {
-  const target = await openServingTarget(
-    config.databaseUrl
-      ? { databaseUrl: config.databaseUrl, pgliteDir: '' }
-      : { pgliteDir: defaultPgliteDir(lake) },
-  );
-  try {
-    // Temporary CSV files go to the session's scratch folder when it has one ('service': DuckDB may write nowhere else).
-    const tables = await serveGold(
-      session,
-      target,
-      SERVED_TABLES,
-      session.scratchDir ? { tmpDir: session.scratchDir } : {},
+  request: ServeRequest = {},
+): Promise<ServeOutcome> {
+  const urls = request.targets?.length
+    ? request.targets
+    : config.databaseUrl
+      ? [config.databaseUrl]
+      : [undefined];
+  const done: { target: string; tables: ServedTable[] }[] = [];
+  for (const databaseUrl of urls) {
+    const target = await openServingTarget(
+      databaseUrl ? { databaseUrl, pgliteDir: '' } : { pgliteDir: defaultPgliteDir(lake) },
     );
-    return { target: target.description, tables };
-  } finally {
-    await target.close();
+    try {
+      // Named pipes go to the session's scratch folder when it has one ('service': DuckDB may write nowhere else).
+      const tables = await serveGold(session, target, SERVED_TABLES, {
+        ...(session.scratchDir ? { tmpDir: session.scratchDir } : {}),
+        ...(request.full ? { full: true } : {}),
+        ...(request.skip ? { skip: request.skip } : {}),
+        descriptions: SERVED_DESCRIPTIONS,
+      });
+      done.push({ target: target.description, tables });
+    } finally {
+      await target.close();
+    }
   }
+  return { ...done[0]!, targets: done };
 }
 
 /** Row counts of every table in the catalog, as the session sees them. */

@@ -54,3 +54,4 @@ export {
 export { convertTime } from './sources/time-convert.js';
 export { parseJsonExact } from './sources/vendors/exact-json.js';
 export { DOCUMENT_FORMATS, type DocumentFormat, readVendorRecords } from './sources/vendors/vendor-source.js';
+export * from './backfill/index.js';

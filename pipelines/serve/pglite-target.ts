@@ -1,12 +1,11 @@
-import { openAsBlob } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ParserOptions, PGlite } from '@electric-sql/pglite';
-import { crashPoint } from '../../layers/index.js';
 import { reason, ServingError } from './errors.js';
 import { lockFolder } from './folder-lock.js';
 import { checkRowCount, copyFromSql, deleteAllSql, TEXT_TYPE_OIDS } from './target-sql.js';
-import type { ServingTarget } from './types.js';
+import type { ServingTarget, ServingTransaction } from './types.js';
 
 const parsers: ParserOptions = Object.fromEntries(
   TEXT_TYPE_OIDS.map((oid) => [oid, (value: string) => value]),
@@ -76,29 +75,70 @@ export class PGliteTarget implements ServingTarget {
     }
   }
 
-  async replaceFromCsv(
+  async transaction<T>(fn: (tx: ServingTransaction) => Promise<T>): Promise<T> {
+    try {
+      return await this.#db.transaction(async (t) => {
+        const tx: ServingTransaction = {
+          exec: async (sql) => {
+            try {
+              await t.exec(sql);
+            } catch (error) {
+              throw this.#wrap('statement failed on', error);
+            }
+          },
+          query: async <R>(sql: string, params?: unknown[]) => {
+            try {
+              return (await t.query<R>(sql, params)).rows;
+            } catch (error) {
+              throw this.#wrap('query failed on', error);
+            }
+          },
+          copyFrom: async (copySql, source) => {
+            // PGlite reads COPY input from one in-memory blob: fine for serving-sized tables.
+            const chunks: Buffer[] = [];
+            for await (const chunk of source) chunks.push(chunk as Buffer);
+            const blob = new Blob(chunks as unknown as BlobPart[]);
+            chunks.length = 0;
+            try {
+              const result = await t.query(copySql.replace(/ FROM STDIN /, " FROM '/dev/blob' "), [], {
+                blob,
+              });
+              return result.affectedRows ?? 0;
+            } catch (error) {
+              throw this.#wrap('COPY failed on', error);
+            }
+          },
+        };
+        return await fn(tx);
+      });
+    } catch (error) {
+      // Errors of PostgreSQL itself (they carry a severity) are named by the database; others pass.
+      if (!(error instanceof Error) || !('severity' in error) || error instanceof ServingError) throw error;
+      throw this.#wrap('transaction failed on', error);
+    }
+  }
+
+  replaceFromCsv(
     schema: string,
     table: string,
     columns: string[],
     csvPath: string,
     expectedRows?: number,
   ): Promise<number> {
-    const copy = copyFromSql(schema, table, columns, "'/dev/blob'");
-    try {
-      // PGlite reads the whole blob into memory: fine for serving-sized tables.
-      const blob = await openAsBlob(csvPath);
-      return await this.#db.transaction(async (tx) => {
-        await tx.query(deleteAllSql(schema, table));
-        const result = await tx.query(copy, [], { blob });
-        const loaded = result.affectedRows ?? 0;
-        checkRowCount(schema, table, loaded, expectedRows);
-        crashPoint('serve-in-transaction');
-        return loaded;
-      });
-    } catch (error) {
-      if (error instanceof ServingError) throw error;
-      throw this.#wrap(`cannot load ${schema}.${table} into`, error);
-    }
+    return this.transaction(async (tx) => {
+      try {
+        await tx.exec(deleteAllSql(schema, table));
+        const rows = await tx.copyFrom(
+          copyFromSql(schema, table, columns, 'STDIN'),
+          createReadStream(csvPath),
+        );
+        checkRowCount(schema, table, rows, expectedRows);
+        return rows;
+      } catch (error) {
+        if (error instanceof ServingError && error.permanent) throw error;
+        throw this.#wrap(`cannot load ${schema}.${table} into`, error);
+      }
+    });
   }
 
   close(): Promise<void> {

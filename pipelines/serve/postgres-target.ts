@@ -2,11 +2,11 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { crashPoint, isTransient, redactUrl } from '../../layers/index.js';
+import { isTransient, redactUrl } from '../../layers/index.js';
 import { type RetryOptions, withRetry } from '../../layers/retry.js';
 import { reason, ServingError } from './errors.js';
 import { checkRowCount, copyFromSql, deleteAllSql, TEXT_TYPE_OIDS } from './target-sql.js';
-import type { ServingTarget } from './types.js';
+import type { ServingTarget, ServingTransaction } from './types.js';
 
 const asText = (value: string): string => value;
 
@@ -105,6 +105,46 @@ export class PostgresTarget implements ServingTarget {
     });
   }
 
+  transaction<T>(fn: (tx: ServingTransaction) => Promise<T>): Promise<T> {
+    return this.#serial(async (client) => {
+      const tx: ServingTransaction = {
+        exec: async (sql) => {
+          try {
+            await client.query(sql);
+          } catch (error) {
+            throw this.#wrap('statement failed on', error);
+          }
+        },
+        query: async <R>(sql: string, params?: unknown[]) => {
+          try {
+            return (await client.query(sql, params)).rows as R[];
+          } catch (error) {
+            throw this.#wrap('query failed on', error);
+          }
+        },
+        copyFrom: async (copySql, source) => {
+          const sink = client.query(copyFrom(copySql));
+          try {
+            await pipeline(source, sink);
+          } catch (error) {
+            throw this.#wrap('COPY failed on', error);
+          }
+          return sink.rowCount;
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (error instanceof ServingError || !(error instanceof Error && 'code' in error)) throw error;
+        throw this.#wrap('transaction failed on', error);
+      }
+    });
+  }
+
   replaceFromCsv(
     schema: string,
     table: string,
@@ -112,20 +152,17 @@ export class PostgresTarget implements ServingTarget {
     csvPath: string,
     expectedRows?: number,
   ): Promise<number> {
-    const copy = copyFromSql(schema, table, columns, 'STDIN');
-    return this.#serial(async (client) => {
+    return this.transaction(async (tx) => {
       try {
-        await client.query('BEGIN');
-        await client.query(deleteAllSql(schema, table));
-        const sink = client.query(copyFrom(copy));
-        await pipeline(createReadStream(csvPath), sink);
-        checkRowCount(schema, table, sink.rowCount, expectedRows);
-        crashPoint('serve-in-transaction');
-        await client.query('COMMIT');
-        return sink.rowCount;
+        await tx.exec(deleteAllSql(schema, table));
+        const rows = await tx.copyFrom(
+          copyFromSql(schema, table, columns, 'STDIN'),
+          createReadStream(csvPath),
+        );
+        checkRowCount(schema, table, rows, expectedRows);
+        return rows;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        if (error instanceof ServingError) throw error;
+        if (error instanceof ServingError && error.permanent) throw error;
         throw this.#wrap(`cannot load ${schema}.${table} into`, error);
       }
     });

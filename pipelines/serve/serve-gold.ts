@@ -1,34 +1,106 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LakeSession, Logger } from '../../layers/index.js';
-import { crashPoint, ident, literal, sqlDir, UsageError } from '../../layers/index.js';
+import type { ColumnDef, DataFile, LakeSession, Logger, Snapshot } from '../../layers/index.js';
+import { crashPoint, ident, literal, sqlDir, tableRef, UsageError } from '../../layers/index.js';
+import { streamCsvFromDuckdb } from './duckdb-csv-stream.js';
 import { reason, ServingError } from './errors.js';
+import {
+  applyMigration,
+  bootstrapServing,
+  commentTable,
+  grantReader,
+  reconcileColumns,
+  STATE_SCHEMA,
+  type TableDescription,
+} from './serving-schema.js';
+import { checkRowCount, copyFromSql } from './target-sql.js';
+import type { ServingTarget, ServingTransaction } from './types.js';
 
-import type { ServingTarget } from './types.js';
+/**
+ * What a serve did to one table:
+ * - loaded: replaced in full (new table, unknown or expired served snapshot, or `full`);
+ * - partitions: only the partitions changed since the served snapshot were replaced;
+ * - unchanged: the served table already holds this snapshot: no COPY;
+ * - skipped: left at the version served before, on request (`skip`), with the reason.
+ */
+export type ServeStatus = 'loaded' | 'partitions' | 'unchanged' | 'skipped';
 
-/** One gold table loaded into the serving database. */
+/** One gold table of a serve. */
 export interface ServedTable {
   table: string;
+  status: ServeStatus;
+  /** Rows copied by this serve (0 when unchanged or skipped). */
   rows: number;
   ms: number;
+  /** The lake table version the served table holds now; null when not known (not a catalog table, never served). */
+  version: number | null;
+  /** For `partitions`: how many partitions were replaced. */
+  partitions?: number;
+  /** For `skipped`: why. */
+  reason?: string;
+  /** Columns added to the served table to match the lake (ALTER TABLE). */
+  addedColumns?: string[];
 }
 
 export interface ServeGoldOptions {
   /** The repository's `sql` folder; the DDL of a table is `<sqlDir>/serving/<table>.sql`. Default: sqlDir(). */
   sqlDir?: string;
-  /** Folder for the temporary CSV files (as large as the biggest table). Default: the OS temp folder. */
+  /** Folder for the named pipes DuckDB streams through (no data lands there). Default: the OS temp folder. */
   tmpDir?: string;
+  /**
+   * Tables NOT to serve this time, each with the reason (e.g. `{ fact_bars: 'check fact_bars_ohlc failed' }`):
+   * they keep the version served before (or stay absent), and the result lists them as `skipped` with
+   * the reason. The data-quality step passes the models whose error-severity checks failed, so served
+   * data never includes them.
+   */
+  skip?: Readonly<Record<string, string>>;
+  /** Reload every table in full, whatever the served snapshot. Default false. */
+  full?: boolean;
+  /** Descriptions of tables and columns (from the models), written as COMMENTs. */
+  descriptions?: Readonly<Record<string, TableDescription>>;
   logger?: Logger;
 }
 
 const SCHEMA = 'gold';
 const TABLE_NAME = /^[a-z][a-z0-9_]*$/;
+/** Serves of one database take turns (pg_advisory_xact_lock key: "mlse"). */
+const SERVE_LOCK_KEY = 0x6d6c7365;
+
+interface ServedState {
+  table_name: string;
+  lake_id: string | null;
+  table_version: number | null;
+  row_count: string;
+}
+
+/** What is known about one table before the transaction. */
+interface TablePlan {
+  table: string;
+  ddl: string;
+  columns: ColumnDef[];
+  snapshot: Snapshot | undefined;
+}
 
 /**
- * Load each gold table's current snapshot (the DuckDB view `gold.<table>` of the session) into the
- * target's schema `gold`: create the table from its DDL file if needed, then replace its rows in one
- * transaction. Tables are replaced one after the other, not all at once.
+ * Serve the gold tables (the DuckDB views `gold.<table>` of the session, pinned to their lake
+ * snapshots) into the target's schema `gold`, all in ONE transaction: a reader sees every table at
+ * the previous serve or every table at this one, never a mix, an empty or a half-loaded table; a
+ * serve interrupted anywhere (crash, kill -9, lost connection) leaves the previous version.
+ *
+ * Incremental: `marketlake_serving.served_tables` records the lake table version each served table
+ * holds. A table whose version did not change (and whose row count still matches) is not copied;
+ * a partitioned table replaces only the partitions whose files changed since the served version
+ * (the catalog keeps both snapshots); otherwise the table is replaced in full. Rows stream from
+ * DuckDB straight into `COPY FROM STDIN` (no temporary file); each COPY's row count is checked
+ * against what DuckDB wrote.
+ *
+ * Schema: each table's `sql/serving/<table>.sql` is applied once per version of its text and
+ * recorded in `marketlake_serving.serving_migrations`; a column new in the lake is added with
+ * ALTER TABLE; an incompatible type change is refused (ServingError, nothing served). Table and
+ * column comments come from `descriptions`; the role `marketlake_reader` may read gold only.
+ *
+ * Pass `skip` to keep named tables at their served version (see ServeGoldOptions.skip).
  */
 export async function serveGold(
   session: LakeSession,
@@ -36,21 +108,71 @@ export async function serveGold(
   tables: string[],
   options: ServeGoldOptions = {},
 ): Promise<ServedTable[]> {
-  for (const table of tables) {
+  for (const table of [...tables, ...Object.keys(options.skip ?? {})]) {
     if (!TABLE_NAME.test(table)) throw new UsageError(`invalid gold table name ${JSON.stringify(table)}`);
   }
   const ddlDir = join(options.sqlDir ?? sqlDir(), 'serving');
   // Every DDL file first: a missing one fails before anything is loaded.
   const ddls = await Promise.all(tables.map((table) => readDdl(ddlDir, table)));
+  const skip = options.skip ?? {};
+  const plans: TablePlan[] = [];
+  for (const [i, table] of tables.entries()) {
+    const view = `${ident(SCHEMA)}.${ident(table)}`;
+    const columns = table in skip ? [] : await viewColumns(session, view);
+    plans.push({ table, ddl: ddls[i] ?? '', columns, snapshot: session.snapshotOf(tableRef('gold', table)) });
+  }
+  const lakeId = await session.lake.catalog.lakeId().catch(() => null);
   const work = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'marketlake-serve-'));
   try {
-    const served: ServedTable[] = [];
-    for (const [i, table] of tables.entries()) {
-      const result = await serveTable(session, target, table, ddls[i] ?? '', work);
-      options.logger?.info({ ...result, target: target.description }, `served gold.${table}`);
-      served.push(result);
-      crashPoint('serve-after-first-table');
-    }
+    const served = await target.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [SERVE_LOCK_KEY]);
+      await bootstrapServing(tx);
+      const states = new Map(
+        (await tx.query<ServedState>(`SELECT * FROM ${STATE_SCHEMA}.served_tables`)).map((s) => [
+          s.table_name,
+          s,
+        ]),
+      );
+      const out: ServedTable[] = [];
+      let copied = 0;
+      for (const plan of plans) {
+        const started = performance.now();
+        const state = states.get(plan.table);
+        const why = skip[plan.table];
+        if (why !== undefined) {
+          out.push({
+            table: plan.table,
+            status: 'skipped',
+            rows: 0,
+            ms: 0,
+            version: state?.table_version ?? null,
+            reason: why,
+          });
+          continue;
+        }
+        await applyMigration(tx, plan.table, plan.ddl);
+        const addedColumns = await reconcileColumns(tx, plan.table, plan.columns);
+        const description = options.descriptions?.[plan.table];
+        if (description) await commentTable(tx, plan.table, description);
+        const result = await serveTable(session, tx, plan, state, lakeId, options.full === true, work);
+        const entry: ServedTable = {
+          table: plan.table,
+          ...result,
+          ms: Math.round(performance.now() - started),
+          ...(addedColumns.length ? { addedColumns } : {}),
+        };
+        out.push(entry);
+        options.logger?.info(
+          { ...entry, target: target.description },
+          `serve gold.${plan.table}: ${entry.status}`,
+        );
+        if (entry.status !== 'unchanged' && copied++ === 0) crashPoint('serve-after-first-table');
+      }
+      await grantReader(tx);
+      // The whole serve is one transaction: a crash here leaves every table at its previous version.
+      crashPoint('serve-in-transaction');
+      return out;
+    });
     return served;
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -69,42 +191,125 @@ async function readDdl(ddlDir: string, table: string): Promise<string> {
   }
 }
 
-async function serveTable(
-  session: LakeSession,
-  target: ServingTarget,
-  table: string,
-  ddl: string,
-  work: string,
-): Promise<ServedTable> {
-  const started = performance.now();
-  await target.exec(ddl);
-  const view = `${ident(SCHEMA)}.${ident(table)}`;
-  const columns = await viewColumns(session, view);
-  const csv = join(work, `${table}.csv`);
-  try {
-    // DuckDB writes TIMESTAMPTZ as `2024-01-02 14:30:00.123456+00` and doubles in shortest round-trip
-    // form: PostgreSQL reads both back exactly. NULL is an empty field, an empty string is `""`.
-    const select = `SELECT ${columns.map(ident).join(', ')} FROM ${view}`;
-    const written = await session.all<{ Count: string | number }>(
-      `COPY (${select}) TO ${literal(csv)} (FORMAT csv, HEADER true)`,
-    );
-    const expected = Number(written[0]?.Count);
-    const rows = await target.replaceFromCsv(
-      SCHEMA,
-      table,
-      columns,
-      csv,
-      Number.isInteger(expected) ? expected : undefined,
-    );
-    return { table, rows, ms: Math.round(performance.now() - started) };
-  } finally {
-    await rm(csv, { force: true });
-  }
+/** Files per partition value (null = NULL partition), as a comparable fingerprint. */
+function partitionFingerprints(files: readonly DataFile[]): Map<string | null, string> {
+  const keys = new Map<string | null, string[]>();
+  for (const f of files) keys.set(f.partition, [...(keys.get(f.partition) ?? []), f.key]);
+  return new Map([...keys].map(([p, k]) => [p, k.sort().join('\n')]));
 }
 
-async function viewColumns(session: LakeSession, view: string): Promise<string[]> {
+/** Partitions whose files differ between two snapshots of one table. */
+function changedPartitions(before: Snapshot, after: Snapshot): (string | null)[] {
+  const a = partitionFingerprints(before.files);
+  const b = partitionFingerprints(after.files);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p));
+}
+
+type TableResult = Omit<ServedTable, 'table' | 'ms' | 'addedColumns'>;
+
+async function serveTable(
+  session: LakeSession,
+  tx: ServingTransaction,
+  plan: TablePlan,
+  state: ServedState | undefined,
+  lakeId: string | null,
+  full: boolean,
+  work: string,
+): Promise<TableResult> {
+  const { table, snapshot } = plan;
+  const name = `${ident(SCHEMA)}.${ident(table)}`;
+  const version = snapshot?.version ?? null;
+  const known = !full && snapshot && state && state.table_version !== null && state.lake_id === lakeId;
+  if (known) {
+    // The served table still has the rows recorded (nobody emptied or edited it behind our back)?
+    const [count] = await tx.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${name}`);
+    const intact = count?.n === String(state.row_count);
+    if (intact && state.table_version === snapshot.version) return { status: 'unchanged', rows: 0, version };
+    const before =
+      intact && snapshot.partitionColumn
+        ? await session.lake.catalog
+            .snapshotVersion(tableRef('gold', table), state.table_version!)
+            .catch(() => undefined)
+        : undefined;
+    if (before && before.partitionColumn === snapshot.partitionColumn && snapshot.partitionColumn) {
+      const partitions = changedPartitions(before, snapshot);
+      const rows = await replacePartitions(session, tx, plan, snapshot.partitionColumn, partitions, work);
+      await recordState(tx, table, lakeId, snapshot, name);
+      return { status: 'partitions', rows, version, partitions: partitions.length };
+    }
+  }
+  const rows = await copyRows(session, tx, plan, undefined, work, `DELETE FROM ${name}`);
+  await recordState(tx, table, lakeId, snapshot, name);
+  return { status: 'loaded', rows, version };
+}
+
+/** Replace the rows of the given partitions (values as the catalog names them; null = NULL). */
+async function replacePartitions(
+  session: LakeSession,
+  tx: ServingTransaction,
+  plan: TablePlan,
+  column: string,
+  partitions: (string | null)[],
+  work: string,
+): Promise<number> {
+  if (partitions.length === 0) return 0;
+  const values = partitions.filter((p): p is string => p !== null);
+  const hasNull = values.length < partitions.length;
+  const col = ident(column);
+  const lakeFilter = [
+    values.length ? `CAST(${col} AS VARCHAR) IN (${values.map(literal).join(', ')})` : '',
+    hasNull ? `${col} IS NULL` : '',
+  ]
+    .filter(Boolean)
+    .join(' OR ');
+  const servedFilter = `${col}::text = ANY($1::text[])${hasNull ? ` OR ${col} IS NULL` : ''}`;
+  const name = `${ident(SCHEMA)}.${ident(plan.table)}`;
+  return copyRows(session, tx, plan, lakeFilter, work, undefined, async () => {
+    await tx.query(`DELETE FROM ${name} WHERE ${servedFilter}`, [values]);
+  });
+}
+
+/** Delete (`deleteSql` or `deleteFn`), then stream the view's rows (`where`, if given) into the table. */
+async function copyRows(
+  session: LakeSession,
+  tx: ServingTransaction,
+  plan: TablePlan,
+  where: string | undefined,
+  work: string,
+  deleteSql?: string,
+  deleteFn?: () => Promise<void>,
+): Promise<number> {
+  if (deleteSql) await tx.exec(deleteSql);
+  await deleteFn?.();
+  const names = plan.columns.map((c) => c.name);
+  const select = `SELECT ${names.map(ident).join(', ')} FROM ${ident(SCHEMA)}.${ident(plan.table)}${where ? ` WHERE ${where}` : ''}`;
+  const copy = copyFromSql(SCHEMA, plan.table, names, 'STDIN', false);
+  const { loaded, written } = await streamCsvFromDuckdb(session, select, work, (csv) =>
+    tx.copyFrom(copy, csv),
+  );
+  checkRowCount(SCHEMA, plan.table, loaded, Number.isInteger(written) ? written : undefined);
+  return loaded;
+}
+
+async function recordState(
+  tx: ServingTransaction,
+  table: string,
+  lakeId: string | null,
+  snapshot: Snapshot | undefined,
+  name: string,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO ${STATE_SCHEMA}.served_tables (table_name, lake_id, table_version, snapshot_id, row_count)
+     SELECT $1, $2, $3, $4, count(*) FROM ${name}
+     ON CONFLICT (table_name) DO UPDATE SET lake_id = excluded.lake_id, table_version = excluded.table_version,
+       snapshot_id = excluded.snapshot_id, row_count = excluded.row_count, served_at = now()`,
+    [table, lakeId, snapshot?.version ?? null, snapshot?.snapshotId ?? null],
+  );
+}
+
+async function viewColumns(session: LakeSession, view: string): Promise<ColumnDef[]> {
   try {
-    return (await session.describe(`SELECT * FROM ${view}`)).map((c) => c.name);
+    return await session.describe(`SELECT * FROM ${view}`);
   } catch (error) {
     throw new ServingError(`cannot read ${view} in the lake session: ${reason(error)}`, {
       cause: error,

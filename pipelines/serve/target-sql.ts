@@ -15,11 +15,17 @@ export function deleteAllSql(schema: string, table: string): string {
   return `DELETE FROM ${ident(schema)}.${ident(table)}`;
 }
 
-/** `COPY "schema"."table" ("a", "b") FROM <source> WITH (FORMAT csv, HEADER true)` */
-export function copyFromSql(schema: string, table: string, columns: string[], source: string): string {
+/** `COPY "schema"."table" ("a", "b") FROM <source> WITH (FORMAT csv, HEADER <header>)` */
+export function copyFromSql(
+  schema: string,
+  table: string,
+  columns: string[],
+  source: string,
+  header = true,
+): string {
   if (columns.length === 0) throw new ServingError(`no columns to load into ${schema}.${table}`);
   const cols = columns.map(ident).join(', ');
-  return `COPY ${ident(schema)}.${ident(table)} (${cols}) FROM ${source} WITH (FORMAT csv, HEADER true)`;
+  return `COPY ${ident(schema)}.${ident(table)} (${cols}) FROM ${source} WITH (FORMAT csv, HEADER ${header})`;
 }
 
 /** Throws (so the caller's transaction rolls back) when a COPY loaded another number of rows than expected. */

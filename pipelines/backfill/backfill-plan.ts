@@ -1,0 +1,171 @@
+import type { DatasetName } from '../../contracts/index.js';
+import { type Lake, tableRef, UsageError } from '../../layers/index.js';
+import { scanFile } from '../bronze/file-scan.js';
+import type { IngestFlags } from '../ingest.js';
+import { daysBetween, expandFilePattern } from './date-pattern.js';
+import { BackfillLedger, type LedgerEntry } from './ledger.js';
+import type { BackfillDataset, BackfillInterval, FetchUnit } from './vendor-adapters.js';
+import { DEFAULT_REQUESTS_PER_MINUTE, type VendorName } from './vendor-http.js';
+
+/** What to backfill: files by a date pattern, or a vendor's history over HTTP. */
+export interface BackfillRequest {
+  from: string;
+  to: string;
+  files?: { pattern: string; dataset: DatasetName; flags: IngestFlags };
+  vendor?: {
+    source: VendorName;
+    dataset: BackfillDataset;
+    symbols: readonly string[];
+    interval?: BackfillInterval;
+    requestsPerMinute?: number;
+  };
+  /** Redo work the ledger says is finished (batches already in bronze stay duplicates unless forced there too). */
+  force?: boolean;
+}
+
+export type WorkAction = 'fetch' | 'ingest' | 'skip' | 'missing';
+
+/** One line of the plan: a day (or a month of daily bars) of one symbol or one file pattern. */
+export interface PlannedWork {
+  key: string;
+  /** First and last day it covers. */
+  from: string;
+  to: string;
+  source: string;
+  dataset: DatasetName;
+  symbol?: string;
+  action: WorkAction;
+  /** Why: "not ingested yet", "already ingested 2026-…: 1,234 rows", "forced", "no file matches". */
+  reason: string;
+  files?: string[];
+  unit?: FetchUnit;
+  flags?: IngestFlags;
+}
+
+export interface BackfillEstimate {
+  rows: number | null;
+  seconds: number | null;
+  /** What the estimate rests on ("12 past units of alpaca/trades", or why there is none). */
+  basis: string;
+}
+
+export interface BackfillPlan {
+  items: PlannedWork[];
+  /** Days of a file pattern with no file. */
+  missingDays: string[];
+  estimate: BackfillEstimate;
+}
+
+const SYMBOL = /^[A-Z0-9][A-Z0-9.-]{0,19}$/;
+
+/** Symbols as vendors spell them, upper case; anything else is refused (they name ledger keys and URLs). */
+export function normalizeSymbols(symbols: readonly string[]): string[] {
+  const out = [...new Set(symbols.map((s) => s.trim().toUpperCase()).filter(Boolean))];
+  const bad = out.filter((s) => !SYMBOL.test(s));
+  if (bad.length)
+    throw new UsageError(`--symbols: not a symbol: ${bad.map((s) => JSON.stringify(s)).join(', ')}`);
+  if (!out.length) throw new UsageError('--symbols: at least one symbol');
+  return out;
+}
+
+/** Daily bars are fetched a calendar month per request series; everything else a day at a time. */
+export function unitRanges(from: string, to: string, interval?: BackfillInterval): [string, string][] {
+  const days = daysBetween(from, to);
+  if (interval !== '1d') return days.map((d) => [d, d]);
+  const months = new Map<string, string[]>();
+  for (const d of days) months.set(d.slice(0, 7), [...(months.get(d.slice(0, 7)) ?? []), d]);
+  return [...months.values()].map((ds) => [ds[0] as string, ds.at(-1) as string]);
+}
+
+const done = (e: LedgerEntry) =>
+  `already ingested ${e.finishedAt.slice(0, 19)}Z: ${e.accepted} rows, ${e.quarantined} quarantined`;
+
+/**
+ * The plan of a backfill, before anything is fetched or written: each day × symbol (or file day)
+ * with what will happen and why, and an estimate of rows and time from the ledger of past runs.
+ */
+export async function planBackfill(lake: Lake, req: BackfillRequest): Promise<BackfillPlan> {
+  const ledger = new BackfillLedger(lake.store);
+  const items: PlannedWork[] = [];
+  const missingDays: string[] = [];
+  let prefix: string;
+  let rpm: number | undefined;
+  if (req.files) {
+    const { dataset, flags, pattern } = req.files;
+    prefix = `files/${dataset}/`;
+    for (const { day, files } of await expandFilePattern(pattern, req.from, req.to)) {
+      const base = { key: `${prefix}${day}`, from: day, to: day, source: flags.format, dataset, flags };
+      if (!files.length) {
+        missingDays.push(day);
+        items.push({ ...base, action: 'missing', reason: 'no file matches' });
+        continue;
+      }
+      let present = 0;
+      for (const f of files) {
+        const scan = await scanFile(f);
+        if (await lake.catalog.findBatch(tableRef('bronze', dataset), scan.contentHash)) present += 1;
+      }
+      const action: WorkAction = req.force || present < files.length ? 'ingest' : 'skip';
+      const reason = req.force
+        ? 'forced'
+        : present === files.length
+          ? `already ingested: ${files.length} file(s) in bronze.${dataset}`
+          : present
+            ? `${files.length - present} of ${files.length} file(s) not ingested yet`
+            : 'not ingested yet';
+      items.push({ ...base, files, action, reason });
+    }
+  } else if (req.vendor) {
+    const { source, dataset, interval } = req.vendor;
+    const symbols = normalizeSymbols(req.vendor.symbols);
+    const effective = dataset === 'bars' ? (interval ?? (source === 'binance' ? '1m' : '1d')) : undefined;
+    const series = effective ? `bars-${effective}` : dataset;
+    prefix = `${source}/${series}/`;
+    rpm = req.vendor.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE[source];
+    for (const [from, to] of unitRanges(req.from, req.to, effective)) {
+      for (const symbol of symbols) {
+        const key = `${prefix}${symbol}/${from}_${to}`;
+        const unit: FetchUnit = {
+          source,
+          dataset,
+          symbol,
+          from,
+          to,
+          ...(effective ? { interval: effective } : {}),
+        };
+        const entry = req.force ? undefined : await ledger.get(key);
+        items.push({
+          key,
+          from,
+          to,
+          source,
+          dataset,
+          symbol,
+          unit,
+          action: entry ? 'skip' : 'fetch',
+          reason: req.force ? 'forced' : entry ? done(entry) : 'not ingested yet',
+        });
+      }
+    }
+  } else {
+    throw new UsageError('backfill needs --files PATTERN or --source VENDOR --symbols LIST');
+  }
+  return { items, missingDays, estimate: estimate(await ledger.list(prefix), items, rpm) };
+}
+
+function estimate(past: LedgerEntry[], items: PlannedWork[], rpm: number | undefined): BackfillEstimate {
+  const todo = items.filter((i) => i.action === 'fetch' || i.action === 'ingest').length;
+  if (!todo) return { rows: 0, seconds: 0, basis: 'nothing to do' };
+  if (!past.length) return { rows: null, seconds: null, basis: 'no past runs of this source and dataset' };
+  const n = past.length;
+  const rows = past.reduce((s, e) => s + e.read, 0) / n;
+  const seconds = past.reduce((s, e) => s + e.seconds, 0) / n;
+  const requests = past.reduce((s, e) => s + e.requests, 0) / n;
+  // Work runs one unit after another in the worst case; the vendor's rate limit is a floor.
+  const floor = rpm ? ((requests * todo) / rpm) * 60 : 0;
+  return {
+    rows: Math.round(rows * todo),
+    seconds: Math.round(Math.max(seconds * todo, floor)),
+    basis: `${n} past unit(s): ${Math.round(rows)} rows, ${seconds.toFixed(2)} s, ${requests.toFixed(1)} requests each${rpm ? `; ${rpm} requests/min` : ''}`,
+  };
+}

@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lake, LakeSession, tableRef } from '../../layers/index.js';
+import {
+  alpacaAdapter,
+  type BackfillRequest,
+  planBackfill,
+  runBackfill,
+  type VendorAdapter,
+  type VendorSettings,
+  vendorSettingsFromEnv,
+} from '../../pipelines/index.js';
+import { tempLake } from '../helpers/temp-lake.js';
+import { startVendorServer, type VendorServer } from '../support/vendor-server.js';
+
+const KEYS = { id: 'key-id-123', secret: 'secret-never-logged' };
+
+let server: VendorServer;
+let settings: VendorSettings;
+
+beforeAll(async () => {
+  server = await startVendorServer({ tradesPerDay: 30, alpacaKeys: KEYS, polygonKey: 'poly-key' });
+  settings = vendorSettingsFromEnv({
+    ALPACA_DATA_URL: server.url,
+    POLYGON_API_URL: server.url,
+    BINANCE_API_URL: server.url,
+    APCA_API_KEY_ID: KEYS.id,
+    APCA_API_SECRET_KEY: KEYS.secret,
+    POLYGON_API_KEY: 'poly-key',
+    BACKFILL_RPM_ALPACA: '60000',
+    BACKFILL_RPM_POLYGON: '60000',
+    BACKFILL_RPM_BINANCE: '60000',
+  });
+});
+afterAll(async () => server?.close());
+
+async function backfill(lake: Lake, req: BackfillRequest, adapter?: VendorAdapter) {
+  const session = await LakeSession.open(lake);
+  try {
+    const plan = await planBackfill(lake, req);
+    const summary = await runBackfill(session, plan, {
+      settings,
+      concurrency: 2,
+      retryBudgetMs: 1500,
+      ...(adapter ? { adapter } : {}),
+    });
+    return { plan, summary };
+  } finally {
+    session.close();
+  }
+}
+
+async function rows(lake: Lake, sql: string): Promise<unknown[]> {
+  const session = await LakeSession.open(lake);
+  try {
+    return await session.all(sql);
+  } finally {
+    session.close();
+  }
+}
+
+const TRADES = `SELECT symbol, strftime(event_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS t, price, size, trade_id, source FROM bronze.trades ORDER BY symbol, event_at, trade_id`;
+// 2024-01-05 is a Friday, 01-06 a Saturday (no trades), 01-08 a Monday.
+const alpacaTrades = (from = '2024-01-05', to = '2024-01-08'): BackfillRequest => ({
+  from,
+  to,
+  vendor: { source: 'alpaca', dataset: 'trades', symbols: ['aapl', 'MSFT'] },
+});
+
+describe('backfill from vendor history over HTTP (local vendor server)', () => {
+  it('Alpaca trades: pages followed, keys sent, every record accounted for; a rerun changes nothing', async () => {
+    const env = await tempLake();
+    try {
+      server.log.length = 0;
+      // Pages of 7 trades: 5 pages per symbol-weekday.
+      const { plan, summary } = await backfill(env.lake, alpacaTrades(), alpacaAdapter({ limit: 7 }));
+      expect(plan.items.map((i) => `${i.symbol} ${i.from} ${i.action}`)).toEqual([
+        'AAPL 2024-01-05 fetch',
+        'MSFT 2024-01-05 fetch',
+        'AAPL 2024-01-06 fetch',
+        'MSFT 2024-01-06 fetch',
+        'AAPL 2024-01-07 fetch',
+        'MSFT 2024-01-07 fetch',
+        'AAPL 2024-01-08 fetch',
+        'MSFT 2024-01-08 fetch',
+      ]);
+      // 2 weekdays × 2 symbols × 30 trades, all valid.
+      expect(summary).toMatchObject({ done: 8, failed: [], accepted: 120, quarantined: 0 });
+      // Weekend responses are empty bodies: one skipped record each (identical ones are one batch).
+      expect(summary.read - summary.accepted).toBe(1);
+      expect(summary.changedDays).toEqual(['2024-01-05', '2024-01-08']);
+      expect(summary.requests).toBe(4 * 5 + 4);
+      expect(server.log.filter((r) => r.query.page_token).length).toBe(4 * 4);
+      expect(server.log.every((r) => r.headers['apca-api-key-id'] === KEYS.id)).toBe(true);
+      const got = (await rows(env.lake, TRADES)) as { symbol: string; t: string; source: string }[];
+      expect(got).toHaveLength(120);
+      expect(got[0]).toMatchObject({ symbol: 'AAPL', t: '2024-01-05T14:30:00.000000Z', source: 'alpaca' });
+
+      const history = await env.lake.catalog.history(tableRef('bronze', 'trades'));
+      server.log.length = 0;
+      const again = await backfill(env.lake, alpacaTrades());
+      expect(
+        again.plan.items.every((i) => i.action === 'skip' && i.reason.startsWith('already ingested')),
+      ).toBe(true);
+      expect(again.summary).toMatchObject({ done: 0, skipped: 8, requests: 0, changedDays: [] });
+      expect(server.log).toHaveLength(0);
+      // --force fetches again, finds every batch already in bronze: no new snapshot.
+      const forced = await backfill(
+        env.lake,
+        { ...alpacaTrades(), force: true },
+        alpacaAdapter({ limit: 7 }),
+      );
+      expect(forced.summary).toMatchObject({ done: 8, changedDays: [] });
+      expect(await env.lake.catalog.history(tableRef('bronze', 'trades'))).toEqual(history);
+      expect(await rows(env.lake, TRADES)).toEqual(got);
+    } finally {
+      await env.cleanup();
+    }
+  }, 120_000);
+
+  it('interrupted (a day fails) and resumed equals a clean run; the failure is listed', async () => {
+    const clean = await tempLake();
+    const broken = await tempLake();
+    try {
+      await backfill(clean.lake, alpacaTrades());
+      server.faults.alwaysFail = (_path, q) => q.start?.startsWith('2024-01-08') === true;
+      const first = await backfill(broken.lake, alpacaTrades());
+      server.faults.alwaysFail = undefined;
+      expect(first.summary.failed.map((f) => `${f.symbol} ${f.from}`).sort()).toEqual([
+        'AAPL 2024-01-08',
+        'MSFT 2024-01-08',
+      ]);
+      expect(first.summary.done).toBe(6);
+      server.log.length = 0;
+      const resumed = await backfill(broken.lake, alpacaTrades());
+      expect(resumed.summary).toMatchObject({ done: 2, skipped: 6, failed: [] });
+      expect(new Set(server.log.map((r) => r.query.start))).toEqual(new Set(['2024-01-08T00:00:00.000Z']));
+      expect(await rows(broken.lake, TRADES)).toEqual(await rows(clean.lake, TRADES));
+    } finally {
+      server.faults.alwaysFail = undefined;
+      await clean.cleanup();
+      await broken.cleanup();
+    }
+  }, 180_000);
+
+  it('honours 429 + Retry-After, retries a 500 and a truncated body', async () => {
+    const env = await tempLake();
+    try {
+      server.log.length = 0;
+      server.faults.rateLimit = { max: 3, windowMs: 1000, retryAfterSeconds: 1 };
+      server.faults.fail500 = 1;
+      const req: BackfillRequest = {
+        from: '2024-01-05',
+        to: '2024-01-05',
+        vendor: { source: 'polygon', dataset: 'trades', symbols: ['AAPL', 'MSFT', 'IBM', 'TSLA'] },
+      };
+      const session = await LakeSession.open(env.lake);
+      let summary: Awaited<ReturnType<typeof runBackfill>>;
+      try {
+        const plan = await planBackfill(env.lake, req);
+        // Small pages: 30 trades in 3 pages per symbol, 12 requests against 3 per second.
+        const { polygonAdapter } = await import('../../pipelines/index.js');
+        server.faults.truncate = 1;
+        summary = await runBackfill(session, plan, {
+          settings,
+          concurrency: 4,
+          adapter: polygonAdapter({ limit: 10 }),
+        });
+      } finally {
+        session.close();
+        server.faults.rateLimit = undefined;
+      }
+      expect(summary).toMatchObject({ done: 4, failed: [], read: 120, accepted: 120, quarantined: 0 });
+      expect(summary.throttled).toBeGreaterThan(0);
+      expect(summary.retries).toBeGreaterThanOrEqual(summary.throttled + 2);
+      expect(server.log.some((r) => r.status === 500)).toBe(true);
+      expect(server.log.some((r) => r.status === -200)).toBe(true);
+      // After each 429 (once requests already in flight arrived), nothing came before Retry-After (1 s).
+      for (const r of server.log.filter((x) => x.status === 429)) {
+        const early = server.log.filter((x) => x.at > r.at + 50 && x.at < r.at + 900);
+        expect(early).toEqual([]);
+      }
+      // Nanosecond times stay exact through paging, spool and ingestion.
+      const ns = (await rows(env.lake, `SELECT count(DISTINCT trade_id)::INT AS n FROM bronze.trades`)) as {
+        n: number;
+      }[];
+      expect(ns[0]?.n).toBe(30);
+    } finally {
+      await env.cleanup();
+    }
+  }, 120_000);
+
+  it('bars: Polygon v2 aggregates by month, Binance klines and aggTrades by windows', async () => {
+    const env = await tempLake();
+    try {
+      const poly = await backfill(env.lake, {
+        from: '2024-01-29',
+        to: '2024-02-02',
+        vendor: { source: 'polygon', dataset: 'bars', symbols: ['AAPL'], interval: '1d' },
+      });
+      expect(poly.plan.items.map((i) => `${i.from}..${i.to}`)).toEqual([
+        '2024-01-29..2024-01-31',
+        '2024-02-01..2024-02-02',
+      ]);
+      expect(poly.summary).toMatchObject({ failed: [], read: 5, accepted: 5 });
+      const kl = await backfill(env.lake, {
+        from: '2024-01-06',
+        to: '2024-01-06',
+        vendor: { source: 'binance', dataset: 'bars', symbols: ['BTCUSDT'] },
+      });
+      // 1,440 one-minute klines in two windows of 1,000.
+      expect(kl.summary).toMatchObject({ failed: [], read: 1440, accepted: 1440, requests: 2 });
+      const agg = await backfill(env.lake, {
+        from: '2024-01-05',
+        to: '2024-01-05',
+        vendor: { source: 'binance', dataset: 'trades', symbols: ['BTCUSDT'] },
+      });
+      expect(agg.summary).toMatchObject({ failed: [], read: 30, accepted: 30, requests: 24 });
+      const bars = await rows(
+        env.lake,
+        `SELECT source, "interval", count(*)::INT AS n FROM bronze.bars GROUP BY ALL ORDER BY source`,
+      );
+      expect(bars).toEqual([
+        { source: 'binance', interval: '1m', n: 1440 },
+        { source: 'polygon', interval: '1d', n: 5 },
+      ]);
+    } finally {
+      await env.cleanup();
+    }
+  }, 120_000);
+});
