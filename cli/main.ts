@@ -129,7 +129,7 @@ export function buildProgram(): Command {
     .option('--force', 're-ingest a file whose content was already ingested')
     .option(
       '--map <pairs>',
-      "field=column,... (1-based positions with --no-header; field='CONST' for a constant)",
+      "field=column,... (1-based positions with --no-header; field='CONST' for a constant; field=A|B takes the first column the header has)",
     )
     .option('--map-file <file>', 'mapping file: one field=column per line')
     .option('--no-header', 'the CSV has no header line: --map uses 1-based positions')
@@ -145,6 +145,10 @@ export function buildProgram(): Command {
       'separator of the items of a list cell such as conditions (default: a space)',
     )
     .option('--symbol <symbol>', 'constant symbol for every record (Polygon v3 REST carries none)')
+    .option(
+      '--snapshot <kind>',
+      'symbol_refs: full (the file lists every symbol of its source on valid_from; a symbol it leaves out is closed on that date) or changes (default: only what changed)',
+    )
     .option(
       '--engine <engine>',
       'auto (SQL in DuckDB for line-safe files and quoted CSVs it reads exactly: its own JSON/CSV reader when every record is valid, line by line otherwise; per record otherwise), sql, or js (per record with zod)',

@@ -5,7 +5,7 @@ import type { ColumnMeta } from './fields.js';
 import { QUOTE_RECORD_RULES, Quote } from './quote.contract.js';
 import type { FieldRule, RecordRule } from './rules.js';
 import { SentimentPost } from './sentiment-post.contract.js';
-import { SymbolRef } from './symbol-ref.contract.js';
+import { SymbolRef, SymbolRefV1 } from './symbol-ref.contract.js';
 import { Trade } from './trade.contract.js';
 
 /** The bronze datasets, as a closed set: names become table names, paths and CLI arguments. */
@@ -92,9 +92,12 @@ export const DATASETS: Readonly<Record<DatasetName, Dataset>> = Object.freeze({
   quotes: dataset('quotes', 'quote.v1', Quote, 'event_at', QUOTE_RECORD_RULES),
   bars: dataset('bars', 'bar.v1', Bar, 'bar_start_at', BAR_RECORD_RULES),
   sentiment_posts: dataset('sentiment_posts', 'sentiment_post.v1', SentimentPost, 'created_at'),
-  symbol_refs: dataset('symbol_refs', 'symbol_ref.v1', SymbolRef, 'valid_from'),
+  symbol_refs: dataset('symbol_refs', 'symbol_ref.v2', SymbolRef, 'valid_from'),
   corporate_actions: dataset('corporate_actions', 'corporate_action.v1', CorporateAction, 'factor_date'),
 });
+
+/** Contract versions a dataset has moved on from, by version. */
+const SUPERSEDED_CONTRACTS: Readonly<Record<string, z.ZodType>> = { 'symbol_ref.v1': SymbolRefV1 };
 
 export function isDatasetName(name: string): name is DatasetName {
   return (DATASET_NAMES as readonly string[]).includes(name);
@@ -109,5 +112,8 @@ export function describeIssues(error: z.ZodError): string {
 export function contractJsonSchemas(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const d of Object.values(DATASETS)) out[d.contractVersion] = z.toJSONSchema(d.schema, { io: 'input' });
+  // Superseded versions stay published (and checked against their published schema).
+  for (const [version, schema] of Object.entries(SUPERSEDED_CONTRACTS))
+    out[version] = z.toJSONSchema(schema, { io: 'input' });
   return out;
 }

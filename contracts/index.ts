@@ -35,7 +35,14 @@ export {
 } from './rules.js';
 export { SentimentPost } from './sentiment-post.contract.js';
 export { patternMatchSql } from './sql-match.js';
-export { ASSET_CLASSES, type AssetClass, SymbolRef } from './symbol-ref.contract.js';
+export {
+  ASSET_CLASSES,
+  type AssetClass,
+  SNAPSHOT_KINDS,
+  type SnapshotKind,
+  SymbolRef,
+  SymbolRefV1,
+} from './symbol-ref.contract.js';
 export { Trade } from './trade.contract.js';
 export { checkParsedLine, isWellFormedValue, LONE_SURROGATE_MESSAGE } from './unicode.js';
 export { type Validation, validateRecord } from './validate.js';

@@ -13,20 +13,33 @@ export const dimSymbol: ModelDefinition = {
   incremental: FULL_REFRESH,
   columns: [
     { name: 'symbol_key', description: 'Surrogate key: stable hash of symbol and valid_from' },
+    {
+      name: 'entity_key',
+      description:
+        'The company or asset behind the ticker (hash of its CIK, FIGI or issuer id, else the ticker): the same across renames',
+    },
+    {
+      name: 'entity_id',
+      description: 'cik:<CIK>, figi:<FIGI>, issuer:<id>, or ticker:<symbol> when the source names no entity',
+    },
     { name: 'symbol', description: 'Ticker or pair' },
     { name: 'valid_from', description: 'First day of this version' },
-    { name: 'valid_to', description: 'Day the next version starts (exclusive); null while current' },
+    {
+      name: 'valid_to',
+      description:
+        'Exclusive end: the next version, a full snapshot of its source that omits it, its successor ticker, or a declared end; null while current',
+    },
     { name: 'is_current', description: 'The open version' },
   ],
   checks: [
     uniqueKey(ref, ['symbol_key']),
     uniqueKey(ref, ['symbol', 'valid_from']),
-    notNull(ref, ['symbol_key', 'symbol', 'valid_from', 'market_timezone']),
+    notNull(ref, ['symbol_key', 'entity_key', 'symbol', 'valid_from', 'market_timezone']),
     {
       name: 'one_current_version',
       severity: 'error',
-      description: 'exactly one current version per symbol',
-      sql: 'SELECT symbol, count(*) FILTER (WHERE is_current) AS current_versions FROM gold.dim_symbol GROUP BY symbol HAVING count(*) FILTER (WHERE is_current) <> 1',
+      description: 'at most one current version per symbol (a closed symbol has none)',
+      sql: 'SELECT symbol, count(*) FILTER (WHERE is_current) AS current_versions FROM gold.dim_symbol GROUP BY symbol HAVING count(*) FILTER (WHERE is_current) > 1',
     },
   ],
 };

@@ -25,6 +25,10 @@ export const factBars: ModelDefinition = {
         'First print that may set the open (silver.sale_conditions); 1d: the official open where the feed marks one. Null when no print of the bar may',
     },
     { name: 'high', description: 'Highest print that may set the high' },
+    {
+      name: 'entity_key',
+      description: 'dim_symbol entity on the session date: the same company across a ticker change',
+    },
     { name: 'low', description: 'Lowest print that may set the low' },
     {
       name: 'close',

@@ -1,11 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { DatasetName } from '../contracts/index.js';
 import { InputError, type LakeSession, MarketlakeError, StorageError, UsageError } from '../layers/index.js';
+import { firstRecordKeys } from './bronze/bulk-sql.js';
 import { readFirstLine } from './bronze/file-scan.js';
 import { type IngestEngine, type IngestFileResult, ingestMappedFile } from './bronze/ingest-file.js';
 import { ingestVendorFile } from './bronze/ingest-vendor.js';
+import { assertMappingFits, readIdentityOf, resolveAlternatives } from './mapping-check.js';
+import { headerNames } from './sources/csv-records.js';
 import { ingestDailyBarFile, ingestFactorFile } from './sources/factor-file.source.js';
 import { documentFormatOf, formatMapping, INGEST_FORMATS, type IngestFormat } from './sources/formats.js';
+import { columnNames } from './sources/map-record.js';
 import { type ColumnMapping, parseFieldMap, TIME_UNITS, type TimeUnit } from './sources/mapping.js';
 
 /** How to read a file: `--format` and the mapping flags of `marketlake ingest`. */
@@ -22,6 +26,8 @@ export interface IngestFlags {
   listSeparator?: string;
   symbol?: string;
   engine?: string;
+  /** symbol_refs: `full` (the file lists every symbol of its source; absent ones close) or `changes`. */
+  snapshot?: string;
 }
 
 async function mappingFor(
@@ -51,6 +57,7 @@ async function mappingFor(
       ...base.fields,
       ...(flags.symbol ? { symbol: { constant: flags.symbol } } : {}),
       ...(mapText ? parseFieldMap(dataset, mapText, header) : {}),
+      ...(flags.snapshot ? { snapshot: { constant: snapshotOf(dataset, flags.snapshot) } } : {}),
     },
     timeUnit: (flags.timeUnit as TimeUnit | undefined) ?? base.timeUnit,
     timeZone: flags.timeZone ?? base.timeZone,
@@ -59,6 +66,49 @@ async function mappingFor(
       ? { listSeparator: flags.listSeparator ?? base.listSeparator }
       : {}),
   };
+}
+
+/** `--snapshot full|changes`: how a symbol reference file describes its source (symbol_ref.v2 `snapshot`). */
+function snapshotOf(dataset: ColumnMapping['dataset'], snapshot: string): string {
+  if (dataset !== 'symbol_refs') throw new UsageError('--snapshot applies to symbol_refs only');
+  if (snapshot !== 'full' && snapshot !== 'changes')
+    throw new UsageError('--snapshot must be full or changes');
+  return snapshot;
+}
+
+/**
+ * The columns a mapped file has, for the up-front mapping check: a CSV's header (or column1..N),
+ * a Parquet file's columns; undefined for JSON Lines (records may differ in keys) and empty files.
+ */
+async function fileColumns(
+  session: LakeSession,
+  file: string,
+  mapping: ColumnMapping,
+): Promise<string[] | undefined> {
+  if (mapping.layout === 'parquet') return firstRecordKeys(session, file, mapping);
+  if (mapping.layout !== 'csv') return undefined;
+  const firstLine = await readFirstLine(file);
+  if (firstLine === '') return undefined;
+  const header = headerNames(firstLine, mapping.delimiter);
+  return columnNames(mapping.header ? header : null, header.length);
+}
+
+/**
+ * The mapping a file is read with, checked against the file before anything is written (column
+ * alternatives resolved; a mapping that would refuse every record is a UsageError), and its read
+ * identity (part of the batch key).
+ */
+async function checkedMapping(
+  session: LakeSession,
+  dataset: DatasetName,
+  file: string,
+  flags: IngestFlags,
+): Promise<{ mapping: ColumnMapping; readIdentity: string }> {
+  const given = await mappingFor(dataset, file, flags);
+  const names = await fileColumns(session, file, given);
+  const mapping = names ? resolveAlternatives(given, names) : given;
+  assertMappingFits(mapping, names, file);
+  return { mapping, readIdentity: readIdentityOf(flags.format, mapping) };
 }
 
 async function mapTextOf(flags: IngestFlags): Promise<string> {
@@ -84,6 +134,8 @@ async function constantsOf(
   }
   return out;
 }
+
+const vendorOnly = (format: string) => format === 'algoseek-factors' || format === 'algoseek-daily';
 
 /** Refuse, before anything is read, a path that is not a readable regular file. */
 export async function assertInputFile(file: string): Promise<void> {
@@ -165,6 +217,10 @@ async function ingestReadableFile(
   }
   const engine = (flags.engine ?? 'auto') as IngestEngine;
   if (!['auto', 'sql', 'js'].includes(engine)) throw new UsageError('--engine must be auto, sql or js');
+  if (flags.snapshot && (vendorOnly(flags.format) || documentFormatOf(flags.format as IngestFormat, file)))
+    throw new UsageError(
+      `--snapshot applies to symbol_refs read through a column mapping, not --format ${flags.format}`,
+    );
   if (flags.format === 'algoseek-factors' || flags.format === 'algoseek-daily') {
     // Compact YYYYMMDD dates and deci-cent prices: a small adapter rather than a mapping preset.
     const wanted = flags.format === 'algoseek-factors' ? 'corporate_actions' : 'bars';
@@ -189,7 +245,7 @@ async function ingestReadableFile(
         ...(flags.force ? { force: true } : {}),
       })
     : ingestMappedFile(session, file, {
-        mapping: await mappingFor(dataset, file, flags),
+        ...(await checkedMapping(session, dataset, file, flags)),
         engine,
         ...(flags.force ? { force: true } : {}),
       });

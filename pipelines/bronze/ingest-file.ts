@@ -13,6 +13,7 @@ import {
   UsageError,
   type WriteResult,
 } from '../../layers/index.js';
+import { batchHash } from '../mapping-check.js';
 import { headerNames } from '../sources/csv-records.js';
 import { MAX_LINE_BYTES } from '../sources/jsonl-source.js';
 import { columnNames, unmappedRequiredFields } from '../sources/map-record.js';
@@ -41,6 +42,11 @@ export interface IngestFileOptions {
    * thrown. A vendor adapter's fast path: its caller then reads the file per record.
    */
   strictOnly?: boolean;
+  /**
+   * How the file is read (format, mapping, contract version; see readIdentityOf): part of the batch
+   * key with the content hash, so the same file read with a corrected mapping is a new batch.
+   */
+  readIdentity?: string;
 }
 
 /** ingestMappedFile with `strictOnly`: the file needs a reader other than DuckDB's own. */
@@ -165,6 +171,12 @@ async function stageBronze(
   }
 }
 
+/** The file's scan, its content hash made the batch key (content and, when given, how it is read). */
+async function scanKeyed(file: string, mapping: ColumnMapping, readIdentity: string | undefined) {
+  const scan = await scanFile(file, { json: mapping.layout === 'jsonl' });
+  return { ...scan, contentHash: batchHash(scan.contentHash, readIdentity) };
+}
+
 /**
  * One file → one bronze batch (+ quarantine), identified by the sha256 of its content.
  * accepted + quarantined = records read; a file already ingested is a no-op unless `force`.
@@ -241,7 +253,7 @@ export async function ingestMappedFile(
   };
   // The hash is known long before DuckDB's pass ends: a file already ingested stops that pass,
   // and so does a file the scan cannot read (DuckDB inflates a .gz on its own, without a limit).
-  const scanned = scanFile(file, { json: mapping.layout === 'jsonl' }).then(
+  const scanned = scanKeyed(file, mapping, options.readIdentity).then(
     async (scan) => {
       resolveLongest(scan.longestLine);
       if (

@@ -27,6 +27,9 @@
 -- (silver.bars) stand in: its 1m bars feed 1m and the roll-ups, and its 1d bar (else the regular
 -- session of its 1m bars) gives 1d; trade_count and vwap stay null when the vendor gives none, and a
 -- vendor bar's naive_* columns repeat its own values.
+-- entity_key: gold.dim_symbol's company behind the ticker on the session date, the same across a
+-- rename (FB's bars before 2022-06-09 and META's after share it): query by entity to follow one
+-- company through its tickers.
 -- adj_close (1d only; null intraday): the raw close times the split/dividend adjustment factor of
 -- silver.corporate_actions covering the session; 1 (adj_close = close) where no factor row covers it
 -- (after the latest action, or a symbol without a factor file). open..close stay raw.
@@ -64,7 +67,7 @@ vendor_bars as (
 ),
 
 symbols as (
-    select symbol_key, symbol, valid_from from gold.dim_symbol
+    select symbol_key, entity_key, symbol, valid_from from gold.dim_symbol
 ),
 
 actions as (
@@ -307,6 +310,7 @@ final as (
     select
         b.symbol,
         s.symbol_key,
+        s.entity_key,
         cast(year(b.session_date) * 10000 + month(b.session_date) * 100 + day(b.session_date) as integer)
             as date_key,
         b.session_date,

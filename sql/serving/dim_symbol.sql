@@ -19,3 +19,14 @@ CREATE TABLE IF NOT EXISTS gold.dim_symbol (
 );
 
 CREATE INDEX IF NOT EXISTS dim_symbol_symbol_idx ON gold.dim_symbol (symbol, valid_from);
+
+-- Added with point-in-time reference data (issue #14): the entity behind a ticker (stable across
+-- renames) and its trading units.
+ALTER TABLE gold.dim_symbol ADD COLUMN IF NOT EXISTS entity_key BIGINT;
+ALTER TABLE gold.dim_symbol ADD COLUMN IF NOT EXISTS entity_id TEXT;
+ALTER TABLE gold.dim_symbol ADD COLUMN IF NOT EXISTS currency TEXT;
+ALTER TABLE gold.dim_symbol ADD COLUMN IF NOT EXISTS tick_size DOUBLE PRECISION;
+ALTER TABLE gold.dim_symbol ADD COLUMN IF NOT EXISTS lot_size DOUBLE PRECISION;
+ALTER TABLE gold.dim_symbol ADD COLUMN IF NOT EXISTS cik TEXT;
+ALTER TABLE gold.dim_symbol ADD COLUMN IF NOT EXISTS figi TEXT;
+CREATE INDEX IF NOT EXISTS dim_symbol_entity_idx ON gold.dim_symbol (entity_key, valid_from);

@@ -34,3 +34,7 @@ ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_close DOUBLE PRECISION
 ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_volume DOUBLE PRECISION;
 ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_vwap DOUBLE PRECISION;
 ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_trade_count BIGINT;
+
+-- Added with point-in-time reference data (issue #14): the company behind the ticker on the
+-- session date, the same across a rename (FB and META).
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS entity_key BIGINT;

@@ -1,9 +1,13 @@
 -- silver.symbol_refs: symbol reference data, deduplicated, with the market each symbol trades in.
 -- Grain: one row per symbol per valid_from. Key: (symbol, valid_from). Unpartitioned.
 -- The latest ingested description wins when the same (symbol, valid_from) arrives twice.
--- cik (SEC Central Index Key) and valid_to (a declared last day, exclusive) are optional source
--- fields outside symbol_ref.v1, read from the record's `extra`: they let gold.dim_symbol close a
--- ticker whose company continues under a new one (FB -> META) or that was delisted.
+-- symbol_ref.v2 columns (cik, figi, issuer_id, valid_to, currency, tick_size, lot_size, source,
+-- snapshot); rows ingested under v1 read them from `extra` (where v1 kept unknown source fields),
+-- so a v1 file with a CIK column still links a renamed ticker. cik is stored without zero padding
+-- (SEC writes 0001326801, the S&P list 1326801). entity_id is the identity that survives a rename:
+-- the CIK, else the FIGI, else the issuer id (null: the ticker is its own entity, see dim_symbol).
+-- snapshot: 'full' when the file listed every symbol of its source on valid_from (gold.dim_symbol
+-- closes what such a snapshot leaves out), else 'changes'.
 with refs as (
     select * from bronze.symbol_refs
 ),
@@ -16,6 +20,15 @@ latest as (
     ) = 1
 ),
 
+described as (
+    select
+        *,
+        nullif(ltrim(trim(coalesce(cik, cast(extra ->> '$.cik' as varchar))), '0'), '') as cik_id,
+        nullif(trim(coalesce(figi, cast(extra ->> '$.figi' as varchar))), '') as figi_id,
+        nullif(trim(coalesce(issuer_id, cast(extra ->> '$.issuer_id' as varchar))), '') as issuer
+    from latest
+),
+
 final as (
     select
         symbol,
@@ -25,10 +38,22 @@ final as (
         sector,
         industry,
         valid_from,
-        nullif(trim(cast(extra ->> '$.cik' as varchar)), '') as cik,
-        try_cast(extra ->> '$.valid_to' as date) as declared_valid_to,
+        cik_id as cik,
+        figi_id as figi,
+        issuer as issuer_id,
+        case
+            when cik_id is not null then 'cik:' || cik_id
+            when figi_id is not null then 'figi:' || figi_id
+            when issuer is not null then 'issuer:' || issuer
+        end as entity_id,
+        coalesce(valid_to, try_cast(extra ->> '$.valid_to' as date)) as declared_valid_to,
+        coalesce(currency, case asset_class when 'us_equity' then 'USD' end) as currency,
+        tick_size,
+        lot_size,
+        coalesce(source, '') as source,
+        coalesce(snapshot, 'changes') as snapshot,
         asset_class_timezone(asset_class) as market_timezone
-    from latest
+    from described
 )
 
 select * from final
