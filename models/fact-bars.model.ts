@@ -15,6 +15,10 @@ export const factBars: ModelDefinition = {
   columns: [
     { name: 'symbol', description: 'Ticker or pair' },
     { name: 'symbol_key', description: 'dim_symbol version valid on the session date' },
+    {
+      name: 'entity_key',
+      description: 'dim_symbol entity on the session date: the same company across a ticker change',
+    },
     { name: 'date_key', description: 'Session date as yyyymmdd (dim_date)' },
     { name: 'session_date', description: "Trading session date in the symbol's market (partition)" },
     { name: 'interval', description: '1m, 5m, 15m, 1h or 1d' },
@@ -25,10 +29,6 @@ export const factBars: ModelDefinition = {
         'First print that may set the open (silver.sale_conditions); 1d: the official open where the feed marks one. Null when no print of the bar may',
     },
     { name: 'high', description: 'Highest print that may set the high' },
-    {
-      name: 'entity_key',
-      description: 'dim_symbol entity on the session date: the same company across a ticker change',
-    },
     { name: 'low', description: 'Lowest print that may set the low' },
     {
       name: 'close',
