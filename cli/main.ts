@@ -206,13 +206,36 @@ export function buildProgram(): Command {
   program
     .command('backfill')
     .description(
-      'rebuild a date range of every model (full refresh of those partitions), optionally ingesting files first',
+      "backfill a date range from files by a date pattern or a vendor's history over HTTP (alpaca, polygon, binance): plan, fetch/ingest what is not done yet (resumable), rebuild the models of the days that changed",
     )
-    .requiredOption('--from <date>', 'first partition (YYYY-MM-DD)', date)
-    .requiredOption('--to <date>', 'last partition (YYYY-MM-DD)', date)
-    .option('--files <file...>', 'historical files to ingest first (needs --dataset and --format)')
-    .option('--dataset <name>', 'dataset of --files')
+    .requiredOption('--from <date>', 'first day (YYYY-MM-DD, UTC)', date)
+    .requiredOption('--to <date>', 'last day (YYYY-MM-DD, UTC)', date)
+    .option(
+      '--files <pattern...>',
+      "a date pattern, e.g. 'data/{YYYYMMDD}_*_Trade_Tick.csv.gz' ({YYYY} {MM} {DD} {YYYY-MM-DD} {YYYYMMDD}; * and ? in the file name only), or plain files to ingest before rebuilding the range",
+    )
+    .option('--dataset <name>', 'dataset: of --files; with --source trades or bars (default trades)')
     .option('--format <fmt>', 'format of --files')
+    .option(
+      '--source <vendor>',
+      'fetch history over HTTP from alpaca, polygon or binance (keys and URLs from the environment)',
+    )
+    .option('--symbols <list>', 'with --source: symbols, comma-separated')
+    .option('--interval <i>', 'with --dataset bars: 1m, 5m, 15m, 1h or 1d (default 1d; binance 1m)')
+    .option('--feed <feed>', 'alpaca feed (iex, sip, ...; default iex)')
+    .option(
+      '--rpm <n>',
+      'requests per minute to the vendor (default per vendor, or BACKFILL_RPM_<VENDOR>)',
+      int('--rpm'),
+    )
+    .option('--concurrency <n>', 'parallel downloads (default 4)', int('--concurrency'))
+    .option(
+      '--dry-run',
+      'print the plan (each day and symbol, what will happen and why, models, estimate) and stop',
+    )
+    .option('--force', 'redo work already finished (batches already in bronze stay single)')
+    .option('--strict', 'a day without a file is an error')
+    .option('--no-rebuild', 'do not rebuild the models afterwards')
     .option('--queue', 'rebuild on BullMQ workers (REDIS_URL) instead of in process')
     .option('--detach', 'with --queue: print the run id and return at once')
     .action(action(async () => (await import('./commands/backfill.js')).backfillCommand));

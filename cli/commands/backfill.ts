@@ -1,9 +1,34 @@
+import type { DatasetName } from '../../contracts/index.js';
 import { LakeSession, UsageError } from '../../layers/index.js';
-import { failedTasks, newRunId, runModels, saveRun } from '../../orchestrator/index.js';
+import { MODELS } from '../../models/index.js';
+import {
+  buildDag,
+  downstreamOf,
+  failedTasks,
+  newRunId,
+  runModels,
+  saveRun,
+} from '../../orchestrator/index.js';
 import { resolveQueueTarget } from '../../orchestrator/queue/connection.js';
 import { enqueueRun, requeueIfLost, waitForRun } from '../../orchestrator/queue/enqueue.js';
+import {
+  BACKFILL_DATASETS,
+  BACKFILL_INTERVALS,
+  type BackfillDataset,
+  type BackfillInterval,
+  type BackfillPlan,
+  type BackfillRequest,
+  type BackfillSummary,
+  DATE_PLACEHOLDERS,
+  planBackfill,
+  runBackfill,
+  VENDORS,
+  type VendorName,
+  vendorSettingsFromEnv,
+} from '../../pipelines/index.js';
 import { type CommandContext, out } from '../context.js';
 import { renderTable } from '../format.js';
+import { backfillProgress } from './backfill-progress.js';
 import { ingestCommand } from './ingest.js';
 
 export interface BackfillFlags {
@@ -12,27 +37,219 @@ export interface BackfillFlags {
   files?: string[];
   dataset?: string;
   format?: string;
+  source?: string;
+  symbols?: string;
+  interval?: string;
+  feed?: string;
+  rpm?: number;
+  concurrency?: number;
+  strict?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  rebuild?: boolean;
   queue?: boolean;
   detach?: boolean;
 }
 
+const hasPlaceholder = (f: string) => DATE_PLACEHOLDERS.some((p) => f.includes(p));
+
+function requestOf(flags: BackfillFlags): BackfillRequest {
+  const base = { from: flags.from, to: flags.to, ...(flags.force ? { force: true } : {}) };
+  if (flags.files?.length) {
+    if (flags.files.length > 1)
+      throw new UsageError('--files takes one date pattern (or a list of plain files)');
+    if (!flags.dataset || !flags.format) throw new UsageError('--files needs --dataset and --format');
+    return {
+      ...base,
+      files: {
+        pattern: flags.files[0] as string,
+        dataset: flags.dataset as DatasetName,
+        flags: { format: flags.format },
+      },
+    };
+  }
+  if (!flags.source) throw new UsageError('backfill needs --files PATTERN or --source VENDOR --symbols LIST');
+  if (!(VENDORS as readonly string[]).includes(flags.source))
+    throw new UsageError(`--source must be one of ${VENDORS.join(', ')}`);
+  const dataset = flags.dataset ?? 'trades';
+  if (!(BACKFILL_DATASETS as readonly string[]).includes(dataset))
+    throw new UsageError(`--dataset with --source must be one of ${BACKFILL_DATASETS.join(', ')}`);
+  if (flags.interval && !(BACKFILL_INTERVALS as readonly string[]).includes(flags.interval))
+    throw new UsageError(`--interval must be one of ${BACKFILL_INTERVALS.join(', ')}`);
+  if (!flags.symbols) throw new UsageError('--source needs --symbols (comma-separated)');
+  return {
+    ...base,
+    vendor: {
+      source: flags.source as VendorName,
+      dataset: dataset as BackfillDataset,
+      symbols: flags.symbols.split(','),
+      ...(flags.interval ? { interval: flags.interval as BackfillInterval } : {}),
+      ...(flags.rpm ? { requestsPerMinute: flags.rpm } : {}),
+    },
+  };
+}
+
+/** The models that read `bronze.<dataset>`, directly or through others, in build order. */
+async function modelsFed(session: LakeSession, dataset: string): Promise<string[]> {
+  const dag = await buildDag(session, MODELS);
+  const direct = [...dag.nodes.entries()]
+    .filter(([, n]) => n.reads.includes(`bronze.${dataset}`))
+    .map(([k]) => k);
+  const all = new Set(direct.flatMap((m) => [m, ...downstreamOf(dag, m)]));
+  return dag.order.filter((m) => all.has(m));
+}
+
+function printPlan(plan: BackfillPlan, models: string[], days: string[]): void {
+  out(
+    renderTable(
+      plan.items.map((i) => ({
+        day: i.from === i.to ? i.from : `${i.from}..${i.to}`,
+        symbol: i.symbol ?? '',
+        source: i.source,
+        dataset: i.dataset,
+        action: i.action,
+        why: i.reason,
+      })),
+    ),
+  );
+  if (plan.missingDays.length)
+    out(`missing: ${plan.missingDays.length} day(s) without a file: ${plan.missingDays.join(', ')}`);
+  out(
+    models.length && days.length
+      ? `rebuild: ${models.join(', ')} for ${days[0]}..${days.at(-1)} (partitions whose inputs change)`
+      : 'rebuild: nothing (no new input)',
+  );
+  const e = plan.estimate;
+  out(
+    e.rows === null
+      ? `estimate: unknown (${e.basis})`
+      : `estimate: ~${e.rows.toLocaleString('en-US')} rows, ~${e.seconds} s (${e.basis})`,
+  );
+}
+
 /**
- * One-off backfill of a date range: optionally ingest historical files, then rebuild every model's
- * partitions from `--from` to `--to` (in process, or on BullMQ workers with --queue).
+ * Backfill a date range: files by a date pattern (`--files 'dir/{YYYYMMDD}_*.csv.gz'`) or a
+ * vendor's history over HTTP (`--source alpaca --symbols AAPL,MSFT`), planned first (`--dry-run`
+ * stops there), resumable (finished work is skipped unless --force), then the models fed by the
+ * dataset rebuilt for the days that changed. A failed day does not stop the others; exit 1 lists them.
  */
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
   if (flags.from > flags.to) throw new UsageError(`--from ${flags.from} is after --to ${flags.to}`);
-  if (flags.files?.length) {
-    if (!flags.dataset || !flags.format) throw new UsageError('--files needs --dataset and --format');
-    const code = await ingestCommand(ctx, flags.dataset, flags.files, { format: flags.format });
-    if (code !== 0) return code;
+  if (flags.files?.length && !flags.files.some(hasPlaceholder)) return legacyBackfill(ctx, flags);
+  const req = requestOf(flags);
+  const settings = vendorSettingsFromEnv();
+  const plan = await planBackfill(ctx.lake, req);
+  const dataset = (req.files?.dataset ?? req.vendor?.dataset) as string;
+  const session = await LakeSession.open(ctx.lake);
+  try {
+    const models = flags.rebuild === false ? [] : await modelsFed(session, dataset);
+    const todoDays = [
+      ...new Set(
+        plan.items
+          .filter((i) => i.action === 'fetch' || i.action === 'ingest')
+          .flatMap((i) => [i.from, i.to]),
+      ),
+    ].sort();
+    if (flags.dryRun) {
+      if (ctx.config.json)
+        out(
+          JSON.stringify({
+            plan: plan.items.map(({ flags: _f, unit: _u, ...i }) => i),
+            missingDays: plan.missingDays,
+            models,
+            partitions: todoDays.length ? { from: todoDays[0], to: todoDays.at(-1) } : null,
+            estimate: plan.estimate,
+          }),
+        );
+      else printPlan(plan, models, todoDays);
+      return flags.strict && plan.missingDays.length ? 1 : 0;
+    }
+    if (flags.strict && plan.missingDays.length)
+      throw new UsageError(
+        `--strict: no file for ${plan.missingDays.length} day(s): ${plan.missingDays.join(', ')}`,
+      );
+    const progress = backfillProgress(plan.items.length, process.stderr);
+    let summary: BackfillSummary;
+    try {
+      summary = await runBackfill(session, plan, {
+        settings,
+        logger: ctx.logger,
+        ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+        ...(flags.rpm ? { requestsPerMinute: flags.rpm } : {}),
+        ...(flags.feed ? { alpacaFeed: flags.feed } : {}),
+        onProgress: progress.update,
+      });
+    } finally {
+      progress.stop();
+    }
+    const days = summary.changedDays;
+    let modelStatus: { model: string; status: string; rows: number | null; error: string }[] = [];
+    let modelsFailed = 0;
+    if (models.length && (days.length || flags.force)) {
+      const from = days[0] ?? flags.from;
+      const to = days.at(-1) ?? flags.to;
+      const tasks = await rebuild(ctx, session, {
+        from,
+        to,
+        force: flags.force === true,
+        queue: flags.queue === true,
+        detach: flags.detach === true,
+      });
+      modelStatus = tasks.map((t) => ({
+        model: t.task,
+        status: t.status,
+        rows: t.rows ?? null,
+        error: t.error ?? '',
+      }));
+      modelsFailed = tasks.filter((t) => t.status === 'failed').length;
+    }
+    const failed = summary.failed.length + modelsFailed + (flags.strict ? plan.missingDays.length : 0);
+    if (ctx.config.json) {
+      const { results: _r, ...rest } = summary;
+      out(
+        JSON.stringify({
+          ...rest,
+          missingDays: plan.missingDays,
+          models: modelStatus,
+          status: failed ? 'failed' : 'succeeded',
+        }),
+      );
+    } else {
+      if (modelStatus.length) out(renderTable(modelStatus));
+      for (const f of summary.failed)
+        out(
+          `failed: ${f.symbol ? `${f.symbol} ` : ''}${f.from}${f.to !== f.from ? `..${f.to}` : ''}: ${f.error}`,
+        );
+      if (plan.missingDays.length) out(`missing: ${plan.missingDays.join(', ')}`);
+      out(
+        `backfill ${failed ? 'failed' : 'succeeded'}: ${summary.done} done, ${summary.skipped} skipped, ${summary.missing} missing, ${summary.failed.length} failed; ${summary.accepted} rows accepted, ${summary.quarantined} quarantined; ${summary.requests} requests (${summary.retries} retried, ${summary.throttled} throttled) in ${summary.seconds.toFixed(1)} s`,
+      );
+    }
+    return failed ? 1 : 0;
+  } finally {
+    session.close();
   }
-  const params = { pipeline: 'models' as const, from: flags.from, to: flags.to, fullRefresh: true };
-  if (flags.queue) {
+}
+
+interface RebuildTask {
+  task: string;
+  status: string;
+  rows?: number;
+  error?: string;
+}
+
+/** Rebuild the models over the changed days: incrementally (nothing changed, nothing written), in process or queued. */
+async function rebuild(
+  ctx: CommandContext,
+  session: LakeSession,
+  o: { from: string; to: string; force: boolean; queue: boolean; detach: boolean },
+): Promise<RebuildTask[]> {
+  const params = { pipeline: 'models' as const, from: o.from, to: o.to, fullRefresh: o.force };
+  if (o.queue) {
     const target = await resolveQueueTarget(ctx.config, ctx.lake);
     const runId = await enqueueRun(target, params, 'backfill');
-    out(runId);
-    if (flags.detach) return 0;
+    ctx.logger.info({ runId }, 'model rebuild queued');
+    if (o.detach) return [{ task: `run ${runId}`, status: 'queued' }];
     const result = await waitForRun(ctx.lake.runs, runId, ctx.logger, {
       prefix: target.prefix,
       whileUnstarted: async () => {
@@ -40,36 +257,47 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
           ctx.logger.warn({ runId }, 'Redis lost the run: queued again');
       },
     });
-    out(`backfill ${runId} ${result.status}`);
-    return result.status === 'succeeded' ? 0 : 1;
+    return [{ task: `run ${runId}`, status: result.status }];
   }
   const runId = newRunId();
   const startedAt = new Date().toISOString();
+  const tasks = await runModels(session, ctx.logger.child({ runId }), {
+    from: o.from,
+    to: o.to,
+    fullRefresh: o.force,
+  });
+  await saveRun(ctx.lake, {
+    runId,
+    trigger: 'backfill',
+    command: 'backfill',
+    status: failedTasks(tasks).length ? 'failed' : 'succeeded',
+    startedAt,
+    endedAt: new Date().toISOString(),
+    tasks,
+  });
+  return tasks;
+}
+
+/** `--files a.csv b.csv` (no date pattern): ingest those files, then rebuild the range (as before). */
+async function legacyBackfill(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
+  if (!flags.dataset || !flags.format) throw new UsageError('--files needs --dataset and --format');
+  const code = await ingestCommand(ctx, flags.dataset, flags.files ?? [], { format: flags.format });
+  if (code !== 0) return code;
   const session = await LakeSession.open(ctx.lake);
   try {
-    const tasks = await runModels(session, ctx.logger.child({ runId }), {
+    const tasks = await rebuild(ctx, session, {
       from: flags.from,
       to: flags.to,
-      fullRefresh: true,
-    });
-    const failed = failedTasks(tasks);
-    const status = failed.length ? 'failed' : 'succeeded';
-    await saveRun(ctx.lake, {
-      runId,
-      trigger: 'backfill',
-      command: 'backfill',
-      status,
-      startedAt,
-      endedAt: new Date().toISOString(),
-      tasks,
+      force: true,
+      queue: flags.queue === true,
+      detach: flags.detach === true,
     });
     out(
       renderTable(
         tasks.map((t) => ({ model: t.task, status: t.status, rows: t.rows ?? null, error: t.error ?? '' })),
       ),
     );
-    out(`backfill ${runId} ${status}`);
-    return failed.length ? 1 : 0;
+    return tasks.some((t) => t.status === 'failed') ? 1 : 0;
   } finally {
     session.close();
   }

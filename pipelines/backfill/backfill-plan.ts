@@ -1,5 +1,5 @@
 import type { DatasetName } from '../../contracts/index.js';
-import { type Lake, tableRef, UsageError } from '../../layers/index.js';
+import { type Lake, UsageError } from '../../layers/index.js';
 import { scanFile } from '../bronze/file-scan.js';
 import type { IngestFlags } from '../ingest.js';
 import { daysBetween, expandFilePattern } from './date-pattern.js';
@@ -38,6 +38,8 @@ export interface PlannedWork {
   /** Why: "not ingested yet", "already ingested 2026-…: 1,234 rows", "forced", "no file matches". */
   reason: string;
   files?: string[];
+  /** sha256 of each file, as the ledger keeps them. */
+  inputHashes?: string[];
   unit?: FetchUnit;
   flags?: IngestFlags;
 }
@@ -100,20 +102,22 @@ export async function planBackfill(lake: Lake, req: BackfillRequest): Promise<Ba
         items.push({ ...base, action: 'missing', reason: 'no file matches' });
         continue;
       }
-      let present = 0;
-      for (const f of files) {
-        const scan = await scanFile(f);
-        if (await lake.catalog.findBatch(tableRef('bronze', dataset), scan.contentHash)) present += 1;
-      }
-      const action: WorkAction = req.force || present < files.length ? 'ingest' : 'skip';
+      // Files are known by their content: a day is done when the ledger holds exactly these files.
+      const hashes: string[] = [];
+      for (const f of files) hashes.push((await scanFile(f)).contentHash);
+      const entry = await ledger.get(base.key);
+      const same =
+        entry?.inputHashes !== undefined &&
+        [...entry.inputHashes].sort().join() === [...hashes].sort().join();
+      const action: WorkAction = req.force || !same ? 'ingest' : 'skip';
       const reason = req.force
         ? 'forced'
-        : present === files.length
-          ? `already ingested: ${files.length} file(s) in bronze.${dataset}`
-          : present
-            ? `${files.length - present} of ${files.length} file(s) not ingested yet`
+        : same && entry
+          ? done(entry)
+          : entry
+            ? `files changed since ${entry.finishedAt.slice(0, 19)}Z`
             : 'not ingested yet';
-      items.push({ ...base, files, action, reason });
+      items.push({ ...base, files, inputHashes: hashes, action, reason });
     }
   } else if (req.vendor) {
     const { source, dataset, interval } = req.vendor;

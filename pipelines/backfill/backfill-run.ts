@@ -206,6 +206,7 @@ export async function runBackfill(
         requests: sums.requests,
         seconds,
         contentHashes: sums.hashes,
+        ...(item.inputHashes ? { inputHashes: item.inputHashes } : {}),
       });
       return {
         ...base,

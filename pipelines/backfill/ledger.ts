@@ -14,6 +14,8 @@ export interface LedgerEntry {
   requests: number;
   seconds: number;
   contentHashes: string[];
+  /** Files: the sha256 of each input file (a changed file makes the day due again). */
+  inputHashes?: string[];
 }
 
 const ROOT = '_backfill/done/';
