@@ -6,6 +6,7 @@
  * - BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY: trades per symbol and day for the models (default 20,000)
  * - BENCH_QUEUE_TRADES_PER_SYMBOL_DAY: the same for the BullMQ run (default 2,000)
  * - BENCH_SENTIMENT_POSTS: StockNet tweets scored by the sentiment bench (default 20,000)
+ * - BENCH_SERVE_ROWS: gold.fact_bars rows served to PostgreSQL beside psql \copy (default 10,000,000)
  * - bars: every AlgoSeek day of ../shared/data (MARKETLAKE_SHARED_DATA), our 1m bars against the
  *   vendor's minute bars, eligibility and naive builds, beside the 99% target
  */
@@ -15,6 +16,7 @@ import { benchLake } from './lake.bench.js';
 import { benchQueue } from './queue.bench.js';
 import { type BenchResult, printResults } from './report.js';
 import { benchSentiment } from './sentiment.bench.js';
+import { benchServe } from './serve.bench.js';
 import { benchTransform } from './transform.bench.js';
 
 const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -25,6 +27,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   queue: () => benchQueue(size('BENCH_QUEUE_TRADES_PER_SYMBOL_DAY', 2_000)),
   sentiment: () => benchSentiment(size('BENCH_SENTIMENT_POSTS', 20_000)),
   bars: () => benchBars(),
+  serve: () => benchServe(size('BENCH_SERVE_ROWS', 10_000_000)),
 };
 const wanted = process.argv.slice(2).filter((a) => a in benches);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {

@@ -238,9 +238,51 @@ async function serveTable(
       return { status: 'partitions', rows, version, partitions: partitions.length };
     }
   }
-  const rows = await copyRows(session, tx, plan, undefined, work, `DELETE FROM ${name}`);
+  const [{ empty } = { empty: false }] = await tx.query<{ empty: boolean }>(
+    `SELECT NOT EXISTS (SELECT 1 FROM ${name}) AS empty`,
+  );
+  // Into an empty table (a first load): load without its indexes and build them after, PostgreSQL's
+  // advice for bulk loads (much faster than keeping a primary key up to date row by row). Readers of
+  // a table that has rows keep reading the old rows during the reload instead (DELETE + COPY).
+  const rebuild = empty ? await dropIndexes(tx, name) : undefined;
+  const rows = await copyRows(session, tx, plan, undefined, work, empty ? undefined : `DELETE FROM ${name}`);
+  await rebuild?.();
+  await tx.exec(`ANALYZE ${name}`);
   await recordState(tx, table, lakeId, snapshot, name);
   return { status: 'loaded', rows, version };
+}
+
+/** Drop the table's indexes and constraints backed by one; returns the function that rebuilds them. */
+async function dropIndexes(tx: ServingTransaction, name: string): Promise<() => Promise<void>> {
+  const indexes = await tx.query<{
+    index_name: string;
+    index_def: string;
+    con_name: string | null;
+    con_def: string | null;
+  }>(
+    `SELECT i.indexrelid::regclass::text AS index_name, pg_get_indexdef(i.indexrelid) AS index_def,
+       c.conname AS con_name, pg_get_constraintdef(c.oid) AS con_def
+     FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+     WHERE i.indrelid = $1::regclass ORDER BY c.conname NULLS LAST`,
+    [name],
+  );
+  for (const index of indexes) {
+    await tx.exec(
+      index.con_name
+        ? `ALTER TABLE ${name} DROP CONSTRAINT ${ident(index.con_name)}`
+        : `DROP INDEX ${index.index_name}`,
+    );
+  }
+  return async () => {
+    await tx.exec("SET LOCAL maintenance_work_mem = '256MB'");
+    for (const index of indexes) {
+      await tx.exec(
+        index.con_name && index.con_def
+          ? `ALTER TABLE ${name} ADD CONSTRAINT ${ident(index.con_name)} ${index.con_def}`
+          : index.index_def,
+      );
+    }
+  };
 }
 
 /** Replace the rows of the given partitions (values as the catalog names them; null = NULL). */

@@ -231,7 +231,8 @@ describe('PostgreSQL restarted mid-serve', () => {
     await holder.query('BEGIN');
     await holder.query(`LOCK TABLE gold.${victim} IN SHARE MODE`);
     const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const serve = spawnCli(['--lake', refLake, 'serve'], env(url));
+    // --full: nothing changed in the lake since the first serve, which would make this one a no-op.
+    const serve = spawnCli(['--lake', refLake, 'serve', '--full'], env(url));
     await waitForLockWait(pgs.url('serve_a'), 'serve_a', holderPid);
     // Mid-serve: the tables before the victim are done, the victim's DELETE waits on the lock.
     await pgs.restart({ mode: SMALL ? 'fast' : 'immediate', downMs: 2_000 });
