@@ -9,7 +9,10 @@
  * - BENCH_SERVE_ROWS: gold.fact_bars rows served to PostgreSQL beside psql \copy (default 10,000,000)
  * - bars: every AlgoSeek day of ../shared/data (MARKETLAKE_SHARED_DATA), our 1m bars against the
  *   vendor's minute bars, eligibility and naive builds, beside the 99% target
+ * - api: p95 of GET /api/v1/bars/{symbol}?interval=1m for one session, 20 clients (autocannon), lake and
+ *   PostgreSQL; BENCH_API_TRADES_PER_SYMBOL_DAY (default 10,000), BENCH_API_SECONDS (default 10)
  */
+import { benchApi } from './api.bench.js';
 import { benchBars } from './bars.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLake } from './lake.bench.js';
@@ -28,6 +31,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   sentiment: () => benchSentiment(size('BENCH_SENTIMENT_POSTS', 20_000)),
   bars: () => benchBars(),
   serve: () => benchServe(size('BENCH_SERVE_ROWS', 10_000_000)),
+  api: () => benchApi(size('BENCH_API_TRADES_PER_SYMBOL_DAY', 10_000), size('BENCH_API_SECONDS', 10)),
 };
 const wanted = process.argv.slice(2).filter((a) => a in benches);
 for (const name of wanted.length ? wanted : Object.keys(benches)) {

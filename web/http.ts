@@ -34,28 +34,74 @@ export interface CachePolicy {
   maxAgeSeconds?: number;
 }
 
-/**
- * Send `body` as JSON with a strong ETag (hash of the bytes); a request whose If-None-Match matches
- * gets 304 without a body. Without a max-age the client must revalidate (`no-cache`).
- */
+/** A JSON answer ready to send: its bytes, their ETag and its Cache-Control. */
+export interface PreparedJson {
+  text: string;
+  etag: string;
+  cacheControl: string;
+  /** It may be kept and served again (a past session's data). */
+  reusable: boolean;
+}
+
+/** Serialise once: the ETag is a hash of the bytes; without a max-age clients revalidate (`no-cache`). */
+export function prepareJson(body: unknown, policy: CachePolicy = {}): PreparedJson {
+  const text = JSON.stringify(body);
+  return {
+    text,
+    etag: `"${createHash('sha1').update(text).digest('base64url')}"`,
+    cacheControl: policy.maxAgeSeconds ? `public, max-age=${policy.maxAgeSeconds}` : 'no-cache',
+    reusable: Boolean(policy.maxAgeSeconds),
+  };
+}
+
+/** Send a prepared answer; a request whose If-None-Match matches its ETag gets 304 without a body. */
+export function sendPrepared(request: FastifyRequest, reply: FastifyReply, prepared: PreparedJson) {
+  reply.header('etag', prepared.etag);
+  reply.header('cache-control', prepared.cacheControl);
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch?.split(',').some((t) => t.trim() === prepared.etag)) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(prepared.text);
+}
+
 export function sendJson(
   request: FastifyRequest,
   reply: FastifyReply,
   body: unknown,
   policy: CachePolicy = {},
 ) {
-  const text = JSON.stringify(body);
-  const etag = `"${createHash('sha1').update(text).digest('base64url')}"`;
-  reply.header('etag', etag);
-  reply.header(
-    'cache-control',
-    policy.maxAgeSeconds ? `public, max-age=${policy.maxAgeSeconds}` : 'no-cache',
-  );
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch?.split(',').some((t) => t.trim() === etag)) {
-    return reply.code(304).send();
+  return sendPrepared(request, reply, prepareJson(body, policy));
+}
+
+/**
+ * Answers by request URL: identical requests in flight share one read (no staleness: they are
+ * concurrent), and answers marked reusable (past sessions) are kept `ttlMs`, the same lag the lake
+ * reader's views already have, in at most `maxEntries` entries.
+ */
+export class AnswerCache {
+  private readonly inFlight = new Map<string, Promise<PreparedJson>>();
+  private readonly kept = new Map<string, { prepared: PreparedJson; until: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 500,
+  ) {}
+
+  async get(key: string, compute: () => Promise<PreparedJson>): Promise<PreparedJson> {
+    const hit = this.kept.get(key);
+    if (hit && hit.until > Date.now()) return hit.prepared;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const next = compute().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, next);
+    const prepared = await next;
+    if (prepared.reusable && this.ttlMs > 0) {
+      this.kept.delete(key);
+      this.kept.set(key, { prepared, until: Date.now() + this.ttlMs });
+      // Oldest first: Map keeps insertion order.
+      while (this.kept.size > this.maxEntries) this.kept.delete(this.kept.keys().next().value!);
+    }
+    return prepared;
   }
-  return reply.type('application/json; charset=utf-8').send(text);
 }
 
 /** Opaque cursors: base64url of the JSON of the last row's sort key. */

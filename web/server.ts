@@ -9,7 +9,7 @@ import type { LiveKind } from '../streaming/live-events.js';
 import { API_ROUTES, type ApiSources } from './api-routes.js';
 import { LivePath, LiveQuery } from './api-schemas.js';
 import type { GoldReader, SilverReader } from './gold-reader.js';
-import { HttpError, parseInput, sendJson } from './http.js';
+import { AnswerCache, HttpError, parseInput, prepareJson, sendJson, sendPrepared } from './http.js';
 import { LiveHub } from './live.js';
 import { API_PREFIX, buildOpenApi } from './openapi.js';
 
@@ -22,6 +22,11 @@ export interface ServerOptions {
   /** Live events for the SSE routes; a new empty hub when absent. */
   hub?: LiveHub;
   logger?: Logger;
+  /**
+   * How long an answer about past sessions is kept and served again (ms), default 2000 (the lake
+   * reader's refresh interval); 0 keeps nothing. Identical requests in flight always share one read.
+   */
+  answerCacheMs?: number;
   /** SSE keep-alive comment interval (ms), default 15 000. */
   heartbeatMs?: number;
   /**
@@ -67,6 +72,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const sources: ApiSources = { gold: options.gold, silver: options.silver, lake: options.lake };
   const hub = options.hub ?? new LiveHub();
   const openapi = buildOpenApi(API_ROUTES, version);
+  const answers = new AnswerCache(options.answerCacheMs ?? 2_000);
 
   await app.register(
     async (api) => {
@@ -94,8 +100,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         api.get(r.path, async (request, reply) => {
           const params = r.params ? parseInput(r.params, request.params, 'path') : {};
           const query = parseInput(r.query, request.query, 'query');
-          const result = await r.handler({ params, query, sources });
-          return sendJson(request, reply, result.body, result.cache);
+          const prepared = await answers.get(request.url, async () => {
+            const result = await r.handler({ params, query, sources });
+            return prepareJson(result.body, result.cache);
+          });
+          return sendPrepared(request, reply, prepared);
         });
       }
       api.get('/openapi.json', async (request, reply) => sendJson(request, reply, openapi));
