@@ -11,8 +11,11 @@
  *   vendor's minute bars, eligibility and naive builds, beside the 99% target
  * - api: p95 of GET /api/v1/bars/{symbol}?interval=1m for one session, 20 clients (autocannon), lake and
  *   PostgreSQL; BENCH_API_TRADES_PER_SYMBOL_DAY (default 10,000), BENCH_API_SECONDS (default 10)
+ * - backfill: a year of daily bars for 50 symbols and a week of trades for 10 symbols from the local
+ *   vendor server; BENCH_BACKFILL_TRADES_PER_DAY (default 5,000), BENCH_BACKFILL_CONCURRENCY (default 4)
  */
 import { benchApi } from './api.bench.js';
+import { benchBackfill } from './backfill.bench.js';
 import { benchBars } from './bars.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLake } from './lake.bench.js';
@@ -31,6 +34,8 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   sentiment: () => benchSentiment(size('BENCH_SENTIMENT_POSTS', 20_000)),
   bars: () => benchBars(),
   serve: () => benchServe(size('BENCH_SERVE_ROWS', 10_000_000)),
+  backfill: () =>
+    benchBackfill(size('BENCH_BACKFILL_TRADES_PER_DAY', 5_000), size('BENCH_BACKFILL_CONCURRENCY', 4)),
   api: () => benchApi(size('BENCH_API_TRADES_PER_SYMBOL_DAY', 10_000), size('BENCH_API_SECONDS', 10)),
 };
 const wanted = process.argv.slice(2).filter((a) => a in benches);

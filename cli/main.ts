@@ -235,6 +235,10 @@ export function buildProgram(): Command {
     )
     .option('--force', 'redo work already finished (batches already in bronze stay single)')
     .option('--strict', 'a day without a file is an error')
+    .option(
+      '--gaps',
+      'fill the gaps the stream worker recorded (ml_stream_gaps) that overlap --from..--to, each for exactly its time range; marks them filled',
+    )
     .option('--no-rebuild', 'do not rebuild the models afterwards')
     .option('--queue', 'rebuild on BullMQ workers (REDIS_URL) instead of in process')
     .option('--detach', 'with --queue: print the run id and return at once')

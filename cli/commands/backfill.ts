@@ -22,6 +22,7 @@ import {
   DATE_PLACEHOLDERS,
   planBackfill,
   runBackfill,
+  type StreamGapRecord,
   VENDORS,
   type VendorName,
   vendorSettingsFromEnv,
@@ -44,6 +45,7 @@ export interface BackfillFlags {
   rpm?: number;
   concurrency?: number;
   strict?: boolean;
+  gaps?: boolean;
   force?: boolean;
   dryRun?: boolean;
   rebuild?: boolean;
@@ -53,8 +55,30 @@ export interface BackfillFlags {
 
 const hasPlaceholder = (f: string) => DATE_PLACEHOLDERS.some((p) => f.includes(p));
 
-function requestOf(flags: BackfillFlags): BackfillRequest {
+/** The stream worker's gap log as the lake offers it once the streaming issue (#13) has landed. */
+interface GapLog {
+  list(options?: { all?: boolean }): Promise<StreamGapRecord[]>;
+  markFilled(gapId: number, filledAt?: string): Promise<void>;
+}
+
+function gapLogOf(ctx: CommandContext): GapLog {
+  const log = (ctx.lake as unknown as { streamGaps?: GapLog }).streamGaps;
+  if (!log)
+    throw new UsageError(
+      "--gaps needs the stream worker's gap log (catalog table ml_stream_gaps, from the streaming issue #13); this build has none",
+    );
+  return log;
+}
+
+async function requestOf(ctx: CommandContext, flags: BackfillFlags): Promise<BackfillRequest> {
   const base = { from: flags.from, to: flags.to, ...(flags.force ? { force: true } : {}) };
+  if (flags.gaps) {
+    // Unfilled gaps that overlap [--from, --to].
+    const gaps = (await gapLogOf(ctx).list()).filter(
+      (g) => g.gapTo.slice(0, 10) >= flags.from && g.gapFrom.slice(0, 10) <= flags.to,
+    );
+    return { ...base, gaps: { gaps, ...(flags.symbols ? { symbols: flags.symbols.split(',') } : {}) } };
+  }
   if (flags.files?.length) {
     if (flags.files.length > 1)
       throw new UsageError('--files takes one date pattern (or a list of plain files)');
@@ -136,10 +160,13 @@ function printPlan(plan: BackfillPlan, models: string[], days: string[]): void {
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
   if (flags.from > flags.to) throw new UsageError(`--from ${flags.from} is after --to ${flags.to}`);
   if (flags.files?.length && !flags.files.some(hasPlaceholder)) return legacyBackfill(ctx, flags);
-  const req = requestOf(flags);
+  const req = await requestOf(ctx, flags);
   const settings = vendorSettingsFromEnv();
   const plan = await planBackfill(ctx.lake, req);
-  const dataset = (req.files?.dataset ?? req.vendor?.dataset) as string;
+  const dataset = (req.files?.dataset ??
+    req.vendor?.dataset ??
+    req.gaps?.gaps[0]?.dataset ??
+    'trades') as string;
   const session = await LakeSession.open(ctx.lake);
   try {
     const models = flags.rebuild === false ? [] : await modelsFed(session, dataset);
@@ -182,6 +209,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     } finally {
       progress.stop();
     }
+    if (req.gaps) await markGapsFilled(gapLogOf(ctx), plan, summary);
     const days = summary.changedDays;
     let modelStatus: { model: string; status: string; rows: number | null; error: string }[] = [];
     let modelsFailed = 0;
@@ -229,6 +257,20 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   } finally {
     session.close();
   }
+}
+
+/** A gap is filled when every symbol of it was fetched (now or by an earlier run). */
+async function markGapsFilled(log: GapLog, plan: BackfillPlan, summary: BackfillSummary): Promise<void> {
+  const status = new Map(summary.results.map((r) => [r.key, r.status]));
+  const byGap = new Map<number, boolean>();
+  for (const item of plan.items) {
+    if (item.gapId === undefined) continue;
+    const ok =
+      status.get(item.key) === 'done' ||
+      (item.action === 'skip' && item.reason.startsWith('already ingested'));
+    byGap.set(item.gapId, (byGap.get(item.gapId) ?? true) && ok);
+  }
+  for (const [gapId, filled] of byGap) if (filled) await log.markFilled(gapId);
 }
 
 interface RebuildTask {

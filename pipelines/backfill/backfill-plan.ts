@@ -4,8 +4,13 @@ import { scanFile } from '../bronze/file-scan.js';
 import type { IngestFlags } from '../ingest.js';
 import { daysBetween, expandFilePattern } from './date-pattern.js';
 import { BackfillLedger, type LedgerEntry } from './ledger.js';
-import type { BackfillDataset, BackfillInterval, FetchUnit } from './vendor-adapters.js';
-import { DEFAULT_REQUESTS_PER_MINUTE, type VendorName } from './vendor-http.js';
+import {
+  BACKFILL_DATASETS,
+  type BackfillDataset,
+  type BackfillInterval,
+  type FetchUnit,
+} from './vendor-adapters.js';
+import { DEFAULT_REQUESTS_PER_MINUTE, VENDORS, type VendorName } from './vendor-http.js';
 
 /** What to backfill: files by a date pattern, or a vendor's history over HTTP. */
 export interface BackfillRequest {
@@ -19,8 +24,22 @@ export interface BackfillRequest {
     interval?: BackfillInterval;
     requestsPerMinute?: number;
   };
+  /** Gaps recorded by the stream worker (`ml_stream_gaps`), each fetched for exactly its time range. */
+  gaps?: { gaps: readonly StreamGapRecord[]; symbols?: readonly string[] };
   /** Redo work the ledger says is finished (batches already in bronze stay duplicates unless forced there too). */
   force?: boolean;
+}
+
+/** A gap of a live feed as the stream worker records it (catalog table `ml_stream_gaps`). */
+export interface StreamGapRecord {
+  gapId: number;
+  source: string;
+  dataset: string;
+  /** Null: every symbol of the feed (the backfill then needs --symbols). */
+  symbol: string | null;
+  gapFrom: string;
+  gapTo: string;
+  recordedAt: string;
 }
 
 export type WorkAction = 'fetch' | 'ingest' | 'skip' | 'missing';
@@ -42,6 +61,8 @@ export interface PlannedWork {
   inputHashes?: string[];
   unit?: FetchUnit;
   flags?: IngestFlags;
+  /** The stream gap it fills. */
+  gapId?: number;
 }
 
 export interface BackfillEstimate {
@@ -70,13 +91,13 @@ export function normalizeSymbols(symbols: readonly string[]): string[] {
   return out;
 }
 
-/** Daily bars are fetched a calendar month per request series; everything else a day at a time. */
+/** Daily bars are fetched a calendar year per request series (one page for a symbol); everything else a day at a time. */
 export function unitRanges(from: string, to: string, interval?: BackfillInterval): [string, string][] {
   const days = daysBetween(from, to);
   if (interval !== '1d') return days.map((d) => [d, d]);
-  const months = new Map<string, string[]>();
-  for (const d of days) months.set(d.slice(0, 7), [...(months.get(d.slice(0, 7)) ?? []), d]);
-  return [...months.values()].map((ds) => [ds[0] as string, ds.at(-1) as string]);
+  const years = new Map<string, string[]>();
+  for (const d of days) years.set(d.slice(0, 4), [...(years.get(d.slice(0, 4)) ?? []), d]);
+  return [...years.values()].map((ds) => [ds[0] as string, ds.at(-1) as string]);
 }
 
 const done = (e: LedgerEntry) =>
@@ -151,8 +172,57 @@ export async function planBackfill(lake: Lake, req: BackfillRequest): Promise<Ba
         });
       }
     }
+  } else if (req.gaps) {
+    prefix = 'gaps/';
+    for (const gap of req.gaps.gaps) {
+      const from = gap.gapFrom.slice(0, 10);
+      const to = gap.gapTo.slice(0, 10);
+      const base = { from, to, source: gap.source, dataset: gap.dataset as DatasetName, gapId: gap.gapId };
+      const why = `stream gap ${gap.gapFrom}..${gap.gapTo} (recorded ${gap.recordedAt})`;
+      if (!gap.symbol && !req.gaps.symbols?.length) {
+        items.push({
+          ...base,
+          key: `gaps/${gap.gapId}/*`,
+          action: 'skip',
+          reason: `${why}: every symbol of the feed: pass --symbols`,
+        });
+        continue;
+      }
+      const symbols = normalizeSymbols(gap.symbol ? [gap.symbol] : (req.gaps.symbols ?? []));
+      const unsupported = !(VENDORS as readonly string[]).includes(gap.source)
+        ? `no history API for source "${gap.source}"`
+        : !(BACKFILL_DATASETS as readonly string[]).includes(gap.dataset)
+          ? `no history of ${gap.dataset} from ${gap.source}`
+          : undefined;
+      for (const symbol of symbols) {
+        const key = `gaps/${gap.gapId}/${symbol}`;
+        if (unsupported) {
+          items.push({ ...base, key, symbol, action: 'skip', reason: `${why}: ${unsupported}` });
+          continue;
+        }
+        const unit: FetchUnit = {
+          source: gap.source as VendorName,
+          dataset: gap.dataset as BackfillDataset,
+          symbol,
+          from,
+          to,
+          startAt: gap.gapFrom,
+          endAt: gap.gapTo,
+          ...(gap.dataset === 'bars' ? { interval: '1m' as const } : {}),
+        };
+        const entry = req.force ? undefined : await ledger.get(key);
+        items.push({
+          ...base,
+          key,
+          symbol,
+          unit,
+          action: entry ? 'skip' : 'fetch',
+          reason: entry ? done(entry) : why,
+        });
+      }
+    }
   } else {
-    throw new UsageError('backfill needs --files PATTERN or --source VENDOR --symbols LIST');
+    throw new UsageError('backfill needs --files PATTERN, --source VENDOR --symbols LIST, or --gaps');
   }
   return { items, missingDays, estimate: estimate(await ledger.list(prefix), items, rpm) };
 }

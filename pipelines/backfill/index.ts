@@ -5,6 +5,7 @@ export {
   normalizeSymbols,
   type PlannedWork,
   planBackfill,
+  type StreamGapRecord,
   unitRanges,
   type WorkAction,
 } from './backfill-plan.js';

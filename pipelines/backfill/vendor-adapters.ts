@@ -15,6 +15,17 @@ export interface FetchUnit {
   from: string;
   to: string;
   interval?: BackfillInterval;
+  /** Exact bounds (ISO UTC, end exclusive) inside the days, for a gap of a live feed. */
+  startAt?: string;
+  endAt?: string;
+}
+
+/** The unit's time range in epoch ms, end exclusive: its days, or its exact bounds. */
+export function unitRangeMs(unit: FetchUnit): [number, number] {
+  return [
+    unit.startAt ? Date.parse(unit.startAt) : Date.parse(`${unit.from}T00:00:00Z`),
+    unit.endAt ? Date.parse(unit.endAt) : Date.parse(`${unit.to}T00:00:00Z`) + 86_400_000,
+  ];
 }
 
 /**
@@ -33,9 +44,6 @@ export interface VendorAdapter {
 }
 
 const DAY_MS = 86_400_000;
-const startMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
-/** Exclusive end of the last day. */
-const endMs = (day: string) => startMs(day) + DAY_MS;
 const iso = (ms: number) => new Date(ms).toISOString();
 /** A JSON body on one line: raw newlines only sit between tokens in valid JSON. */
 const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
@@ -61,8 +69,8 @@ export function alpacaAdapter(options: { feed?: string; limit?: number } = {}): 
       do {
         const url = client.url(unit.dataset === 'trades' ? '/v2/stocks/trades' : '/v2/stocks/bars', {
           symbols: unit.symbol,
-          start: iso(startMs(unit.from)),
-          end: iso(endMs(unit.to)),
+          start: iso(unitRangeMs(unit)[0]),
+          end: iso(unitRangeMs(unit)[1]),
           limit: options.limit ?? 10_000,
           feed,
           timeframe: unit.dataset === 'bars' ? ALPACA_TIMEFRAMES[unit.interval ?? '1d'] : undefined,
@@ -104,8 +112,8 @@ export function polygonAdapter(options: { limit?: number } = {}): VendorAdapter 
       let url: string | undefined;
       if (unit.dataset === 'trades') {
         url = client.url(`/v3/trades/${sym}`, {
-          'timestamp.gte': iso(startMs(unit.from)),
-          'timestamp.lt': iso(endMs(unit.to)),
+          'timestamp.gte': iso(unitRangeMs(unit)[0]),
+          'timestamp.lt': iso(unitRangeMs(unit)[1]),
           order: 'asc',
           sort: 'timestamp',
           limit: options.limit ?? 50_000,
@@ -162,10 +170,11 @@ export function binanceAdapter(options: { limit?: number } = {}): VendorAdapter 
     vendor: 'binance',
     datasets: ['trades', 'bars'],
     async *pages(client, unit) {
-      const end = endMs(unit.to) - 1;
+      const [first, endExclusive] = unitRangeMs(unit);
+      const end = endExclusive - 1;
       if (unit.dataset === 'bars') {
         const interval = unit.interval ?? '1m';
-        let start = startMs(unit.from);
+        let start = first;
         while (start <= end) {
           const page = await client.getJson(
             client.url('/api/v3/klines', {
@@ -185,7 +194,7 @@ export function binanceAdapter(options: { limit?: number } = {}): VendorAdapter 
         return;
       }
       let lastId = -1;
-      for (let hour = startMs(unit.from); hour <= end; hour += 3_600_000) {
+      for (let hour = first; hour <= end; hour += 3_600_000) {
         let start = hour;
         const hourEnd = Math.min(hour + 3_600_000 - 1, end);
         for (;;) {

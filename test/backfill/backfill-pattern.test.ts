@@ -56,10 +56,10 @@ describe('backfill date patterns', () => {
     }
   });
 
-  it('daily bars go a month per request series, everything else a day', () => {
-    expect(unitRanges('2024-01-30', '2024-02-02', '1d')).toEqual([
-      ['2024-01-30', '2024-01-31'],
-      ['2024-02-01', '2024-02-02'],
+  it('daily bars go a year per request series, everything else a day', () => {
+    expect(unitRanges('2023-12-30', '2024-02-02', '1d')).toEqual([
+      ['2023-12-30', '2023-12-31'],
+      ['2024-01-01', '2024-02-02'],
     ]);
     expect(unitRanges('2024-01-31', '2024-02-01', '1m')).toEqual([
       ['2024-01-31', '2024-01-31'],

@@ -189,17 +189,17 @@ describe('backfill from vendor history over HTTP (local vendor server)', () => {
     }
   }, 120_000);
 
-  it('bars: Polygon v2 aggregates by month, Binance klines and aggTrades by windows', async () => {
+  it('bars: Polygon v2 aggregates by year, Binance klines and aggTrades by windows', async () => {
     const env = await tempLake();
     try {
       const poly = await backfill(env.lake, {
-        from: '2024-01-29',
-        to: '2024-02-02',
+        from: '2023-12-28',
+        to: '2024-01-03',
         vendor: { source: 'polygon', dataset: 'bars', symbols: ['AAPL'], interval: '1d' },
       });
       expect(poly.plan.items.map((i) => `${i.from}..${i.to}`)).toEqual([
-        '2024-01-29..2024-01-31',
-        '2024-02-01..2024-02-02',
+        '2023-12-28..2023-12-31',
+        '2024-01-01..2024-01-03',
       ]);
       expect(poly.summary).toMatchObject({ failed: [], read: 5, accepted: 5 });
       const kl = await backfill(env.lake, {
@@ -227,4 +227,66 @@ describe('backfill from vendor history over HTTP (local vendor server)', () => {
       await env.cleanup();
     }
   }, 120_000);
+
+  it('--gaps: each recorded stream gap is fetched for exactly its range; unsupported sources are said so', async () => {
+    const env = await tempLake();
+    try {
+      server.log.length = 0;
+      const gaps = [
+        {
+          gapId: 1,
+          source: 'alpaca',
+          dataset: 'trades',
+          symbol: 'AAPL',
+          gapFrom: '2024-01-05T15:00:00.000Z',
+          gapTo: '2024-01-05T16:00:00.000Z',
+          recordedAt: '2024-01-05T16:00:01Z',
+        },
+        {
+          gapId: 2,
+          source: 'simulator',
+          dataset: 'trades',
+          symbol: 'AAPL',
+          gapFrom: '2024-01-05T17:00:00.000Z',
+          gapTo: '2024-01-05T17:05:00.000Z',
+          recordedAt: '2024-01-05T17:05:01Z',
+        },
+        {
+          gapId: 3,
+          source: 'binance',
+          dataset: 'trades',
+          symbol: null,
+          gapFrom: '2024-01-05T15:00:00.000Z',
+          gapTo: '2024-01-05T15:30:00.000Z',
+          recordedAt: '2024-01-05T15:30:01Z',
+        },
+      ];
+      const { plan, summary } = await backfill(env.lake, {
+        from: '2024-01-05',
+        to: '2024-01-05',
+        gaps: { gaps },
+      });
+      expect(
+        plan.items.map((i) => [i.key, i.action, i.reason.replace(/^stream gap \S+ \(recorded \S+\)/, 'gap')]),
+      ).toEqual([
+        ['gaps/1/AAPL', 'fetch', 'gap'],
+        ['gaps/2/AAPL', 'skip', 'gap: no history API for source "simulator"'],
+        ['gaps/3/*', 'skip', 'gap: every symbol of the feed: pass --symbols'],
+      ]);
+      expect(server.log.map((r) => [r.query.start, r.query.end])).toEqual([
+        ['2024-01-05T15:00:00.000Z', '2024-01-05T16:00:00.000Z'],
+      ]);
+      // 30 trades spread over 14:30-21:00 UTC: the ones in [15:00, 16:00).
+      const inGap = (await rows(
+        env.lake,
+        `SELECT min(event_at)::VARCHAR AS lo, max(event_at)::VARCHAR AS hi, count(*)::INT AS n FROM bronze.trades`,
+      )) as { lo: string; hi: string; n: number }[];
+      expect(summary.accepted).toBe(inGap[0]?.n);
+      expect(inGap[0]?.n).toBeGreaterThan(0);
+      expect(inGap[0]?.lo >= '2024-01-05 15:00:00').toBe(true);
+      expect(inGap[0]?.hi < '2024-01-05 16:00:00').toBe(true);
+    } finally {
+      await env.cleanup();
+    }
+  }, 60_000);
 });
