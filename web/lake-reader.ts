@@ -78,10 +78,16 @@ export class LakeReader implements GoldReader, SilverReader {
     return new LakeReader(pool);
   }
 
-  private query(file: string, params: Params): Promise<Row[]> {
+  private async query(file: string, params: Params): Promise<Row[]> {
     const sql = readSqlFile(`api/duckdb/${file}.sql`);
     const target = this.pool.reduce((a, b) => (b.pending < a.pending ? b : a));
-    return target.run((session) => session.all<Row>(sql, params));
+    try {
+      return await target.run((session) => session.all<Row>(sql, params));
+    } catch (err) {
+      // A lake whose pipeline has not built this table yet has no rows of it (not a server error).
+      if (/Catalog Error: Table with name \w+ does not exist/.test(String((err as Error).message))) return [];
+      throw err;
+    }
   }
 
   symbols(currentOnly: boolean): Promise<Row[]> {

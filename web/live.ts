@@ -107,7 +107,11 @@ export async function lakeAlertPoller(
   const seen = new Set<string>();
   const keyOf = (a: Record<string, unknown>) => `${a.symbol}|${a.bar_start_at}|${a.rule}`;
   const latest = () => gold.alerts({ limit: 500 });
-  for (const a of await latest()) seen.add(keyOf(a));
+  try {
+    for (const a of await latest()) seen.add(keyOf(a));
+  } catch (err) {
+    logger?.warn({ err }, 'live events: reading the alerts already in the lake failed');
+  }
   let stopped = false;
   let running: Promise<void> | undefined;
   const poll = async () => {

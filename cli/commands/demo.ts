@@ -45,5 +45,10 @@ export async function demoCommand(ctx: CommandContext, flags: DemoFlags): Promis
   out(
     `  npx marketlake query "select symbol, interval, count(*) as bars from gold.fact_bars group by all order by 1, 2" --format csv`,
   );
+  // The dashboard reads the same lake: name it when the lake is not the default ./lake.
+  const lakeFlag = ctx.config.lakeUrl === './lake' ? '' : ` --lake ${ctx.lake.store.displayUrl}`;
+  out('\ndashboard (charts, live alerts, pipeline runs) and REST API:');
+  out(`  npx marketlake${lakeFlag} ui --port 8080`);
+  out('  then open http://localhost:8080 (API: http://localhost:8080/api/v1/openapi.json)');
   return summary.status === 'succeeded' ? 0 : 1;
 }

@@ -2,7 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveAlert, liveChannel } from '../../streaming/live-events.js';
-import { API_ROUTES, buildServer, LiveHub, redisLiveFeed } from '../../web/index.js';
+import {
+  API_ROUTES,
+  buildServer,
+  LakeReader,
+  LiveHub,
+  lakeAlertPoller,
+  redisLiveFeed,
+} from '../../web/index.js';
+import { tempLake } from '../helpers/temp-lake.js';
 import { openUiFixture, SESSION, type UiFixture } from './ui-fixture.js';
 
 interface GoldBar {
@@ -251,6 +259,36 @@ describe('REST API /api/v1 over gold (lake and PostgreSQL)', () => {
       controller.abort();
       publisher.disconnect();
       await feed.stop();
+    }
+  });
+});
+
+describe('REST API on a lake the pipeline has not built yet', () => {
+  it('answers empty lists, not errors, and the alert poller starts', async () => {
+    const env = await tempLake('marketlake-webempty-');
+    const reader = await LakeReader.open(env.lake, { sessions: 1 });
+    const feed = await lakeAlertPoller(new LiveHub(), reader, 60_000);
+    const app = await buildServer({ lake: env.lake, gold: reader, silver: reader });
+    try {
+      for (const url of [
+        '/api/v1/bars/AAPL',
+        '/api/v1/alerts',
+        '/api/v1/market-summary',
+        '/api/v1/symbols',
+      ]) {
+        const res = await app.inject({ url });
+        expect({ url, status: res.statusCode, data: JSON.parse(res.body).data }).toEqual({
+          url,
+          status: 200,
+          data: [],
+        });
+      }
+      expect((await app.inject({ url: '/api/v1/dq/latest' })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+      await feed.stop();
+      await reader.close();
+      await env.cleanup();
     }
   });
 });
