@@ -1,9 +1,10 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type ParserOptions, PGlite } from '@electric-sql/pglite';
 import { reason, ServingError } from './errors.js';
 import { lockFolder } from './folder-lock.js';
+import { readPgliteTemplate, savePgliteTemplate } from './pglite-template.js';
 import { checkRowCount, copyFromSql, deleteAllSql, TEXT_TYPE_OIDS } from './target-sql.js';
 import type { ServingTarget, ServingTransaction } from './types.js';
 
@@ -49,7 +50,12 @@ export class PGliteTarget implements ServingTarget {
         // A holder killed without releasing (SIGKILL) is detected and taken over at once.
         release = await lockFolder(resolve(dir));
       }
-      const db = await PGlite.create(isMemory(dir) ? dir : resolve(dir), { parsers });
+      const path = isMemory(dir) ? dir : resolve(dir);
+      // A new database starts from the saved template (about 1 s) instead of initdb (about 7 s).
+      const fresh = isMemory(dir) || !existsSync(join(path, 'PG_VERSION'));
+      const template = fresh ? await readPgliteTemplate() : undefined;
+      const db = await PGlite.create(path, { parsers, ...(template ? { loadDataDir: template } : {}) });
+      if (fresh && !template) await savePgliteTemplate(db);
       return new PGliteTarget(description, db, release);
     } catch (error) {
       await release?.().catch(() => undefined);
