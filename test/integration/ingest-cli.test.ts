@@ -101,24 +101,26 @@ describe('marketlake ingest with vendor formats (real samples)', () => {
     expect(q.stdout.trim().split('\n')).toEqual(['n', '2']);
   });
 
-  it('a CSV without a column for required fields: every row quarantined, and the command says which fields to map', async () => {
+  it('a CSV without a column for required fields fails up front (exit 2, nothing written); the mapped command then ingests without --force', async () => {
     const file = join(env.dir, 'no-price.csv');
     await writeFile(file, 'symbol,event_at,qty\nAAPL,2024-03-04T14:30:00Z,5\nMSFT,2024-03-04T14:30:01Z,7\n');
     const r = inLake('ingest', 'trades', file, '--format', 'csv');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`${file}: read 2, accepted 0, quarantined 2, duplicate 0`);
-    expect(r.stdout).toContain('the file has no column for price, size, source (required)');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'required field price maps to column "price", which the file does not have; required field size maps to column "size"',
+    );
+    expect(r.stderr).toContain('nothing was written');
     const mapped = inLake(
       'ingest',
       'trades',
       file,
       '--format',
       'csv',
-      '--force',
       '--map',
       "size=qty,price='1',source='test'",
     );
-    expect(mapped.stdout).toContain('read 2, accepted 2, quarantined 0');
+    expect(mapped.code).toBe(0);
+    expect(mapped.stdout).toContain('read 2, accepted 2, quarantined 0, duplicate 0');
     expect(mapped.stdout).not.toContain('no column for');
   });
 });
