@@ -36,11 +36,31 @@ export interface AlertsQuery {
   limit: number;
 }
 
+/** One page of bars as a JSON array built by the database, with what pagination needs. */
+export interface BarsPage {
+  dataJson: string;
+  count: number;
+  hasMore: boolean;
+  /** bar_start_at of the page's last bar (the next cursor). */
+  lastBarStartAt: string | null;
+}
+
+/** The single row of sql/api/<dialect>/bars_page.sql as a BarsPage. */
+export function barsPageOf(row: Row | undefined): BarsPage {
+  return {
+    dataJson: typeof row?.data_json === 'string' ? row.data_json : '[]',
+    count: Number(row?.row_count ?? 0),
+    hasMore: row?.has_more === true,
+    lastBarStartAt: typeof row?.last_bar_start_at === 'string' ? row.last_bar_start_at : null,
+  };
+}
+
 export interface GoldReader {
   /** 'lake' or 'postgres': where gold is read from (shown by the API and the page). */
   readonly source: string;
   symbols(currentOnly: boolean): Promise<Row[]>;
-  bars(query: BarsQuery): Promise<Row[]>;
+  /** One page of bars (at most `query.limit`), oldest first. */
+  bars(query: BarsQuery): Promise<BarsPage>;
   alerts(query: AlertsQuery): Promise<Row[]>;
   marketSummary(sessionDate: string | undefined): Promise<Row[]>;
   close(): Promise<void>;

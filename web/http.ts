@@ -45,7 +45,11 @@ export interface PreparedJson {
 
 /** Serialise once: the ETag is a hash of the bytes; without a max-age clients revalidate (`no-cache`). */
 export function prepareJson(body: unknown, policy: CachePolicy = {}): PreparedJson {
-  const text = JSON.stringify(body);
+  return prepareText(JSON.stringify(body), policy);
+}
+
+/** As prepareJson, for an answer that is JSON text already. */
+export function prepareText(text: string, policy: CachePolicy = {}): PreparedJson {
   return {
     text,
     etag: `"${createHash('sha1').update(text).digest('base64url')}"`,

@@ -2,7 +2,9 @@ import { type Lake, LakeSession, readSqlFile } from '../layers/index.js';
 import {
   type AlertsQuery,
   alertsParams,
+  type BarsPage,
   type BarsQuery,
+  barsPageOf,
   barsParams,
   EPOCH,
   type GoldReader,
@@ -94,8 +96,8 @@ export class LakeReader implements GoldReader, SilverReader {
     return this.query('symbols', { current_only: currentOnly });
   }
 
-  bars(q: BarsQuery): Promise<Row[]> {
-    return this.query('bars', barsParams(q));
+  async bars(q: BarsQuery): Promise<BarsPage> {
+    return barsPageOf((await this.query('bars_page', barsParams(q)))[0]);
   }
 
   alerts(q: AlertsQuery): Promise<Row[]> {

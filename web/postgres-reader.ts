@@ -3,7 +3,9 @@ import { readSqlFile } from '../layers/index.js';
 import {
   type AlertsQuery,
   alertsParams,
+  type BarsPage,
   type BarsQuery,
+  barsPageOf,
   barsParams,
   type GoldReader,
   type Row,
@@ -54,8 +56,8 @@ export class PostgresReader implements GoldReader {
     return this.query('symbols', { current_only: currentOnly });
   }
 
-  bars(q: BarsQuery): Promise<Row[]> {
-    return this.query('bars', barsParams(q));
+  async bars(q: BarsQuery): Promise<BarsPage> {
+    return barsPageOf((await this.query('bars_page', barsParams(q)))[0]);
   }
 
   alerts(q: AlertsQuery): Promise<Row[]> {

@@ -9,7 +9,15 @@ import type { LiveKind } from '../streaming/live-events.js';
 import { API_ROUTES, type ApiSources } from './api-routes.js';
 import { LivePath, LiveQuery } from './api-schemas.js';
 import type { GoldReader, SilverReader } from './gold-reader.js';
-import { AnswerCache, HttpError, parseInput, prepareJson, sendJson, sendPrepared } from './http.js';
+import {
+  AnswerCache,
+  HttpError,
+  parseInput,
+  prepareJson,
+  prepareText,
+  sendJson,
+  sendPrepared,
+} from './http.js';
 import { LiveHub } from './live.js';
 import { API_PREFIX, buildOpenApi } from './openapi.js';
 
@@ -102,7 +110,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           const query = parseInput(r.query, request.query, 'query');
           const prepared = await answers.get(request.url, async () => {
             const result = await r.handler({ params, query, sources });
-            return prepareJson(result.body, result.cache);
+            return result.raw !== undefined
+              ? prepareText(result.raw, result.cache)
+              : prepareJson(result.body, result.cache);
           });
           return sendPrepared(request, reply, prepared);
         });
