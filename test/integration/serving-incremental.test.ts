@@ -217,6 +217,17 @@ function incrementalSuite(open: () => Promise<ServingTarget>) {
     expect(await servedSums(target)).toEqual(await lakeSums());
   });
 
+  it('a COPY refused mid-stream (duplicate key) rolls the whole serve back and the next one works', async () => {
+    const before = await servedSums(target);
+    const dup = `SELECT * FROM (${symbolsSql('dup', 'BIGINT', ", 'x' AS listing_note")}) UNION ALL SELECT * FROM (${symbolsSql('dup', 'BIGINT', ", 'x' AS listing_note")})`;
+    await writeSymbols(dup);
+    await expect(serve(target)).rejects.toThrow(/dim_symbol_pkey|duplicate key/);
+    expect(await servedSums(target)).toEqual(before);
+    await writeSymbols(symbolsSql('v5b', 'BIGINT', ", 'x' AS listing_note"));
+    expect(statusOf(await serve(target))).toEqual({ dim_symbol: 'loaded', fact_bars: 'unchanged' });
+    expect(await servedSums(target)).toEqual(await lakeSums());
+  });
+
   it('a served table emptied behind its back is reloaded, not trusted', async () => {
     await target.exec('DELETE FROM gold.dim_symbol');
     const served = await serve(target);
