@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BAR_RECORD_RULES, Bar } from './bar.contract.js';
 import { CorporateAction } from './corporate-action.contract.js';
 import type { ColumnMeta } from './fields.js';
+import { IndexChange } from './index-change.contract.js';
 import { QUOTE_RECORD_RULES, Quote } from './quote.contract.js';
 import type { FieldRule, RecordRule } from './rules.js';
 import { SentimentPost } from './sentiment-post.contract.js';
@@ -16,6 +17,7 @@ export const DATASET_NAMES = [
   'sentiment_posts',
   'symbol_refs',
   'corporate_actions',
+  'index_changes',
 ] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -94,6 +96,7 @@ export const DATASETS: Readonly<Record<DatasetName, Dataset>> = Object.freeze({
   sentiment_posts: dataset('sentiment_posts', 'sentiment_post.v1', SentimentPost, 'created_at'),
   symbol_refs: dataset('symbol_refs', 'symbol_ref.v2', SymbolRef, 'valid_from'),
   corporate_actions: dataset('corporate_actions', 'corporate_action.v1', CorporateAction, 'factor_date'),
+  index_changes: dataset('index_changes', 'index_change.v1', IndexChange, 'effective_date'),
 });
 
 /** Contract versions a dataset has moved on from, by version. */

@@ -21,6 +21,7 @@ export {
   isDatasetName,
 } from './datasets.js';
 export { SYMBOL_PATTERN } from './fields.js';
+export { INDEX_ACTIONS, IndexChange } from './index-change.contract.js';
 export { jsonText } from './json-text.js';
 export { compatibilityProblems, PUBLISHED_DIR, publishedJsonSchemas } from './published.js';
 export { QUOTE_RECORD_RULES, Quote } from './quote.contract.js';

@@ -1,4 +1,5 @@
 import { dimDate } from './dim-date.model.js';
+import { dimIndexMembership } from './dim-index-membership.model.js';
 import { dimSymbol } from './dim-symbol.model.js';
 import { factAlerts } from './fact-alerts.model.js';
 import { factBars } from './fact-bars.model.js';
@@ -9,6 +10,7 @@ import { factVolForecast } from './fact-vol-forecast.model.js';
 import type { ModelDefinition } from './model.js';
 import { silverBars } from './silver-bars.model.js';
 import { silverCorporateActions } from './silver-corporate-actions.model.js';
+import { silverIndexChanges } from './silver-index-changes.model.js';
 import { silverQuotes } from './silver-quotes.model.js';
 import { silverSaleConditionCodes } from './silver-sale-condition-codes.model.js';
 import { silverSaleConditions } from './silver-sale-conditions.model.js';
@@ -26,10 +28,12 @@ export const MODELS: readonly ModelDefinition[] = Object.freeze([
   silverQuotes,
   silverBars,
   silverCorporateActions,
+  silverIndexChanges,
   silverSentimentScores,
   silverSentimentPosts,
   dimSymbol,
   dimDate,
+  dimIndexMembership,
   factBars,
   factDailyMarket,
   factDailySentiment,

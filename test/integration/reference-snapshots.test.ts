@@ -73,6 +73,20 @@ describe('S&P 500 snapshots: full snapshots close what they leave out; FB and ME
       expect(r).toMatchObject({ quarantined: 0, duplicateBatch: false });
       members.set(date, r.accepted);
     }
+    // Membership history: the intervals file, and the change list read twice (adds, then removes).
+    const intervals = await ingestFile(session, 'index_changes', `${SP500}/sp500_ticker_start_end.csv`, {
+      format: 'csv',
+      map: "index_name='sp500',action='member',symbols=ticker,effective_date=start_date,end_date=end_date",
+    });
+    expect(intervals).toMatchObject({ read: 1230, accepted: 1230, quarantined: 0 });
+    for (const action of ['add', 'remove']) {
+      const r = await ingestFile(session, 'index_changes', `${SP500}/sp500_changes_since_2019.csv`, {
+        format: 'csv',
+        listSeparator: ',',
+        map: `index_name='sp500',action='${action}',symbols=${action},effective_date=date`,
+      });
+      expect(r, action).toMatchObject({ read: 106, accepted: 106, quarantined: 0, duplicateBatch: false });
+    }
     // Another source's symbol: S&P snapshots must not close it.
     await writeBronze(session, env.dir, 'symbol_refs', [
       {
@@ -165,6 +179,29 @@ describe('S&P 500 snapshots: full snapshots close what they leave out; FB and ME
         is_current: true,
         entity_id: 'ticker:BTCUSD',
       },
+    ]);
+  });
+
+  it('gold.dim_index_membership: the S&P 500 as of a date is one filter, and matches the real intervals file', async () => {
+    for (const date of ['2019-06-03', '2021-01-04', '2022-08-12', '2024-06-03']) {
+      const [lake] = await session.all<{ n: number }>(
+        `SELECT count(*)::INTEGER AS n FROM gold.dim_index_membership WHERE index_name = 'sp500' AND valid_from <= DATE '${date}' AND (valid_to IS NULL OR valid_to > DATE '${date}')`,
+      );
+      const [file] = await session.all<{ n: number }>(
+        `SELECT count(*)::INTEGER AS n FROM read_csv(${literal(`${SP500}/sp500_ticker_start_end.csv`)}, header = true) WHERE start_date <= DATE '${date}' AND (end_date IS NULL OR end_date > DATE '${date}')`,
+      );
+      expect(lake?.n, date).toBe(file?.n);
+    }
+    const rows = await session.all<Record<string, unknown>>(
+      "SELECT symbol, valid_from::VARCHAR AS valid_from, valid_to::VARCHAR AS valid_to, entity_key = (SELECT entity_key FROM gold.dim_symbol WHERE symbol = 'META') AS meta_entity FROM gold.dim_index_membership WHERE symbol IN ('FB', 'META', 'CERN', 'DISCK', 'AAL') ORDER BY symbol, valid_from",
+    );
+    expect(rows).toEqual([
+      { symbol: 'AAL', valid_from: '1996-01-02', valid_to: '1997-01-15', meta_entity: false },
+      { symbol: 'AAL', valid_from: '2015-03-23', valid_to: '2024-09-23', meta_entity: false },
+      { symbol: 'CERN', valid_from: '2010-04-30', valid_to: '2022-06-08', meta_entity: false },
+      { symbol: 'DISCK', valid_from: '2014-08-07', valid_to: '2022-04-11', meta_entity: false },
+      { symbol: 'FB', valid_from: '2013-12-23', valid_to: '2022-06-09', meta_entity: true },
+      { symbol: 'META', valid_from: '2022-06-09', valid_to: null, meta_entity: true },
     ]);
   });
 
