@@ -159,22 +159,72 @@ export function buildProgram(): Command {
     program
       .command('simulate')
       .description(
-        'market simulator: write simulated trades, quotes, posts and symbol references as JSON Lines files',
+        'market simulator: write simulated trades, quotes, posts and symbol references as JSON Lines files (in bounded memory), or serve a live Alpaca-protocol WebSocket feed (--ws)',
       ),
   )
     .option('--out <dir>', 'output folder', 'simulated')
-    .option('--ws <port>', 'serve a live WebSocket feed (not built yet)')
-    .hook('preAction', async (cmd) => {
-      if (cmd.opts().ws !== undefined)
-        await notBuilt('simulate --ws (live WebSocket feed)', 'not yet filed')();
-    })
+    .option(
+      '--ws <port>',
+      'instead of files: serve the market live on ws://127.0.0.1:<port> with the Alpaca market-data v2 protocol (0 = a free port)',
+      int('--ws'),
+    )
+    .option('--rate <n>', '--ws: trades per second, all symbols (1..200000)', int('--rate'), 1000)
+    .option('--speed <x>', '--ws: market seconds per wall second', Number, 1)
+    .option('--key <key>', '--ws: the API key clients must send', 'sim')
+    .option('--secret <secret>', '--ws: the API secret clients must send', 'sim')
+    .option('--max-trades <n>', '--ws: stop the market after this many trades', int('--max-trades'))
+    .option(
+      '--anomaly <kind:symbol:minute>',
+      '--ws: inject an anomaly (price_move, volume_burst or high_low_swing) in the given whole minute after the start, e.g. price_move:AAPL:12 (repeatable)',
+      collect,
+    )
+    .option(
+      '--late-share <x>',
+      '--ws: share of trades sent out of order (late by up to --late-ms)',
+      fraction,
+      0,
+    )
+    .option(
+      '--late-ms <n>',
+      '--ws: how late an out-of-order trade is, at most (event-time ms)',
+      int('--late-ms'),
+      2000,
+    )
+    .option(
+      '--start-at <iso>',
+      '--ws: event time of the first tick (default: when the first client subscribes)',
+    )
     .action(action(async () => (await import('./commands/simulate.js')).simulateCommand));
 
   program
     .command('stream')
-    .description('live feed to bronze micro-batches (not built yet)')
-    .option('--source <name>', 'feed name')
-    .action(notBuilt('stream', 'not yet filed'));
+    .description(
+      'live feed to bronze micro-batches: validate every message by the contracts, commit every --flush-ms or --max-records (one commit per dataset per flush), live 1-minute bars and alerts; reconnects and records gaps',
+    )
+    .option('--source <name>', 'feed: alpaca or binance')
+    .option('--url <url>', "feed URL (default: the vendor's; e.g. a simulator at ws://127.0.0.1:8080)")
+    .option('--symbols <list>', 'comma-separated symbols (alpaca: default *, binance: default btcusdt)')
+    .option('--channels <list>', 'binance: trade, aggTrade or both (default trade)')
+    .option('--flush-ms <n>', 'flush a micro-batch every N ms', int('--flush-ms'), 1000)
+    .option('--max-records <n>', '... or at N records, whichever comes first', int('--max-records'), 50000)
+    .option(
+      '--lateness-ms <n>',
+      'allowed lateness of a tick for the live windows',
+      int('--lateness-ms'),
+      5000,
+    )
+    .option('--to <target>', 'redis: append raw messages to a Redis Stream instead of committing (connector)')
+    .option('--from <target>', 'redis: commit from the Redis Stream as one of a consumer group (committer)')
+    .option('--stream-key <name>', 'Redis Stream name (default <prefix>:stream:<source>)')
+    .option(
+      '--maxlen <n>',
+      '--to redis: keep about this many entries (XADD MAXLEN ~)',
+      int('--maxlen'),
+      1000000,
+    )
+    .option('--consumer <name>', "--from redis: this committer's name in the group (default host-pid)")
+    .option('--gaps', 'list the recorded gaps of live feeds and exit')
+    .action(action(async () => (await import('./commands/stream.js')).streamCommand));
 
   program
     .command('run')

@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Catalog } from './catalog/catalog.js';
 import { LazyCatalog } from './catalog/lazy-catalog.js';
 import type { RunLog } from './catalog/run-log.js';
+import type { StreamGapLog } from './catalog/stream-gaps.js';
 import { type Config, redactUrl } from './config.js';
 import { ConfigError, UsageError } from './errors.js';
 import { LocalObjectStore } from './storage/local-store.js';
@@ -14,6 +15,8 @@ export interface Lake {
   readonly catalog: Catalog;
   /** Run and task history (in the catalog database). */
   readonly runs: RunLog;
+  /** Gaps of live feeds (in the catalog database). */
+  readonly streamGaps: StreamGapLog;
   /** Local root folder (embedded lake), used for embedded services such as PGlite. */
   readonly localRoot: string | undefined;
   /** Release the catalog connection. */
@@ -64,6 +67,7 @@ export function openLake(config: LakeConfig): Lake {
     store,
     catalog,
     runs: catalog.runs,
+    streamGaps: catalog.streamGaps,
     localRoot,
     close: async () => {
       await catalog.close();

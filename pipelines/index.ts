@@ -18,11 +18,19 @@ export {
   serveGold,
 } from './serve/index.js';
 export {
+  type AlpacaSimulator,
+  type AlpacaSimulatorOptions,
+  type AlpacaSimulatorStats,
   DEFAULT_SYMBOLS,
+  LIVE_ANOMALY_KINDS,
+  type LiveAnomaly,
+  type LiveAnomalyKind,
   type SimulatedMarket,
   type SimulationOptions,
   type SymbolSpec,
   simulateMarket,
+  startAlpacaSimulator,
+  writeSimulatedFiles,
 } from './simulator/index.js';
 export { type CsvRecord, headerNames, readCsvRecords } from './sources/csv-records.js';
 export {
@@ -52,6 +60,8 @@ export {
   type TimeUnit,
 } from './sources/mapping.js';
 export { convertTime } from './sources/time-convert.js';
+export { alpacaRecords } from './sources/vendors/alpaca.js';
+export { binanceAggTradeRecords } from './sources/vendors/binance-json.js';
 export { parseJsonExact } from './sources/vendors/exact-json.js';
 export { DOCUMENT_FORMATS, type DocumentFormat, readVendorRecords } from './sources/vendors/vendor-source.js';
 export * from './backfill/index.js';

@@ -83,6 +83,19 @@ export interface CatalogDatabase {
     /** Epoch milliseconds; an expired lease may be taken over (its holder died). */
     expires_at: number | string;
   };
+  /** Gaps of a live feed (a dropped connection): what `backfill --gaps` fills later. */
+  ml_stream_gaps: {
+    gap_id: Generated<number>;
+    source: string;
+    dataset: string;
+    symbol: string | null;
+    /** ISO UTC: the last event received before the drop (or the drop itself). */
+    gap_from: string;
+    /** ISO UTC: the first event received after the reconnect. */
+    gap_to: string;
+    recorded_at: string;
+    filled_at: string | null;
+  };
 }
 
 export type CatalogDialect = 'sqlite' | 'postgres';
@@ -205,6 +218,21 @@ export function catalogMigrations(dialect: CatalogDialect): MigrationProvider {
           .addColumn('name', 'text', (c) => c.primaryKey())
           .addColumn('owner', 'text', (c) => c.notNull())
           .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0005_stream': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('ml_stream_gaps')
+          .addColumn('gap_id', id, auto)
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('dataset', 'text', (c) => c.notNull())
+          .addColumn('symbol', 'text')
+          .addColumn('gap_from', 'text', (c) => c.notNull())
+          .addColumn('gap_to', 'text', (c) => c.notNull())
+          .addColumn('recorded_at', 'text', (c) => c.notNull())
+          .addColumn('filled_at', 'text')
           .execute();
       },
     },

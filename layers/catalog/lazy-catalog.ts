@@ -2,6 +2,7 @@ import type { TableRef } from '../names.js';
 import type { AsOf, Catalog, TableChange, TableCommit } from './catalog.js';
 import type { RunLog } from './run-log.js';
 import { SqlCatalog } from './sql-catalog.js';
+import type { StreamGapLog } from './stream-gaps.js';
 
 /** Opens (and migrates) the SQL catalog on first use, so opening a lake stays synchronous and cheap. */
 export class LazyCatalog implements Catalog {
@@ -61,6 +62,13 @@ export class LazyCatalog implements Catalog {
     listRuns: async (limit) => (await this.get()).runLog().listRuns(limit),
     getRun: async (id) => (await this.get()).runLog().getRun(id),
     scheduledTicks: async (schedule, since) => (await this.get()).runLog().scheduledTicks(schedule, since),
+  };
+
+  /** Gaps of live feeds in the catalog database. */
+  readonly streamGaps: StreamGapLog = {
+    record: async (gap) => (await this.get()).streamGapLog().record(gap),
+    list: async (options) => (await this.get()).streamGapLog().list(options),
+    markFilled: async (id, at) => (await this.get()).streamGapLog().markFilled(id, at),
   };
 
   async close(): Promise<void> {

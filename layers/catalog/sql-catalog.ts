@@ -20,6 +20,7 @@ import type {
 } from './catalog.js';
 import { type CatalogDatabase, type CatalogDialect, catalogMigrations } from './catalog-schema.js';
 import { SqlRunLog } from './run-log.js';
+import { SqlStreamGapLog } from './stream-gaps.js';
 import { checkSchemaEvolution } from './schema-evolution.js';
 
 type Db = Kysely<CatalogDatabase> | Transaction<CatalogDatabase>;
@@ -108,6 +109,11 @@ export class SqlCatalog implements Catalog {
   /** Run history, kept in the same database. */
   runLog(): SqlRunLog {
     return new SqlRunLog(this.db);
+  }
+
+  /** Gaps of live feeds, kept in the same database. */
+  streamGapLog(): SqlStreamGapLog {
+    return new SqlStreamGapLog(this.db);
   }
 
   // Lake identity ------------------------------------------------------------------------------

@@ -81,6 +81,28 @@ function sampleIndices(rng: SeededRng, n: number, count: number): number[] {
 }
 
 /**
+ * Which records of a dataset of `n` records are corrupted, and how: `Math.round(rate * n)` record
+ * positions chosen with the seed, the kinds of corruption cycling in record order. Lets a writer
+ * that streams its records corrupt exactly the ones {@link injectBadRecords} would.
+ */
+export function badRecordPlan(
+  dataset: CorruptibleDataset,
+  n: number,
+  rate: number,
+  seed: number,
+): Map<number, (record: SimRecord) => SimRecord> {
+  const count = Math.min(n, Math.round(rate * n));
+  const plan = new Map<number, Corruption>();
+  if (count <= 0) return plan;
+  const kinds = CORRUPTIONS[dataset];
+  const indices = sampleIndices(SeededRng.derive(seed, 'bad-records', dataset), n, count);
+  indices.forEach((index, k) => {
+    plan.set(index, kinds[k % kinds.length] as Corruption);
+  });
+  return plan;
+}
+
+/**
  * Replace `Math.round(rate * records.length)` records, chosen with the seed, by corrupted copies
  * that the dataset's contract must refuse; the kinds of corruption cycle in record order.
  * Mutates `records` in place and returns how many were replaced.
@@ -91,13 +113,7 @@ export function injectBadRecords(
   rate: number,
   seed: number,
 ): number {
-  const count = Math.min(records.length, Math.round(rate * records.length));
-  if (count <= 0) return 0;
-  const kinds = CORRUPTIONS[dataset];
-  const indices = sampleIndices(SeededRng.derive(seed, 'bad-records', dataset), records.length, count);
-  indices.forEach((index, k) => {
-    const corrupt = kinds[k % kinds.length] as Corruption;
-    records[index] = corrupt(records[index] as SimRecord);
-  });
-  return count;
+  const plan = badRecordPlan(dataset, records.length, rate, seed);
+  for (const [index, corrupt] of plan) records[index] = corrupt(records[index] as SimRecord);
+  return plan.size;
 }

@@ -1,4 +1,20 @@
 /** Seeded, repeatable market simulator: trades, quotes, social posts and reference data. */
+
+export {
+  type AlpacaSimulator,
+  type AlpacaSimulatorOptions,
+  type AlpacaSimulatorStats,
+  startAlpacaSimulator,
+} from './alpaca-ws-server.js';
+export { type SimulatedFiles, writeSimulatedFiles } from './file-writer.js';
+export {
+  LIVE_ANOMALY_KINDS,
+  type LiveAnomaly,
+  type LiveAnomalyKind,
+  type LiveMarketOptions,
+  type LiveTick,
+  liveMarket,
+} from './live-market.js';
 export {
   OFF_HOURS_WEIGHT,
   type SimulatedMarket,

@@ -67,7 +67,7 @@ interface Session {
   postClose: number;
 }
 
-interface Resolved {
+export interface Resolved {
   seed: number;
   symbols: readonly SymbolSpec[];
   trades: number;
@@ -77,14 +77,15 @@ interface Resolved {
   badRate: number;
 }
 
-/** Simulate one symbol over all sessions; appends trades and quotes, returns the daily moves. */
-function simulateSymbol(
+/** One simulated record: a trade or a quote, in its contract's shape. */
+export type SimulatedEvent = { dataset: 'trades' | 'quotes'; record: Record<string, unknown> };
+
+/** Simulate one symbol over all sessions: yields its trades and quotes in time order, returns the daily moves. */
+function* simulateSymbol(
   spec: SymbolSpec,
   sessions: readonly Session[],
   o: Resolved,
-  trades: Record<string, unknown>[],
-  quotes: Record<string, unknown>[],
-): DayMove[] {
+): Generator<SimulatedEvent, DayMove[]> {
   const rng = SeededRng.derive(o.seed, 'events', spec.symbol);
   const { symbol, tape } = spec;
   const sigma = spec.annualVolatility;
@@ -154,32 +155,38 @@ function simulateSymbol(
           if (seg.extended) conditions.push('T');
           if (size < 100) conditions.push('I');
           seq++;
-          trades.push({
-            symbol,
-            event_at: formatMicros(at),
-            price: priceCents / 100,
-            size,
-            exchange,
-            trade_id: String(idBase + seq),
-            conditions,
-            tape,
-            source: 'simulator',
-          });
+          yield {
+            dataset: 'trades',
+            record: {
+              symbol,
+              event_at: formatMicros(at),
+              price: priceCents / 100,
+              size,
+              exchange,
+              trade_id: String(idBase + seq),
+              conditions,
+              tape,
+              source: 'simulator',
+            },
+          };
         } else {
           const venueW = seg.extended ? quoteExtW : quoteRegW;
-          quotes.push({
-            symbol,
-            event_at: formatMicros(at),
-            bid_price: bidCents / 100,
-            bid_size: quoteSize(rng),
-            ask_price: askCents / 100,
-            ask_size: quoteSize(rng),
-            bid_exchange: rng.weighted(QUOTE_VENUES, venueW),
-            ask_exchange: rng.weighted(QUOTE_VENUES, venueW),
-            conditions: [...conditionsQuote],
-            tape,
-            source: 'simulator',
-          });
+          yield {
+            dataset: 'quotes',
+            record: {
+              symbol,
+              event_at: formatMicros(at),
+              bid_price: bidCents / 100,
+              bid_size: quoteSize(rng),
+              ask_price: askCents / 100,
+              ask_size: quoteSize(rng),
+              bid_exchange: rng.weighted(QUOTE_VENUES, venueW),
+              ask_exchange: rng.weighted(QUOTE_VENUES, venueW),
+              conditions: [...conditionsQuote],
+              tape,
+              source: 'simulator',
+            },
+          };
         }
       }
       stepTo(tau0 + seg.weight * (seg.to - seg.from));
@@ -242,6 +249,35 @@ function resolveOptions(options: SimulationOptions): Resolved & { startDate: str
  * plain objects in the Trade, Quote, SentimentPost and SymbolRef contract shapes.
  */
 export function simulateMarket(options: SimulationOptions = {}): SimulatedMarket {
+  const plan = planMarket(options);
+  const trades: Record<string, unknown>[] = [];
+  const quotes: Record<string, unknown>[] = [];
+  const posts = plan.posts((sink) => {
+    for (const e of sink) (e.dataset === 'trades' ? trades : quotes).push(e.record);
+  });
+  const o = plan.resolved;
+  const badRecords = {
+    trades: injectBadRecords('trades', trades, o.badRate, o.seed),
+    quotes: injectBadRecords('quotes', quotes, o.badRate, o.seed),
+    posts: injectBadRecords('posts', posts, o.badRate, o.seed),
+  };
+  return { tradingDays: plan.tradingDays, symbolRefs: plan.symbolRefs, trades, quotes, posts, badRecords };
+}
+
+/** A resolved simulation: its days and references, and a way to run it event by event. */
+export interface MarketPlan {
+  resolved: Resolved;
+  tradingDays: string[];
+  symbolRefs: Record<string, unknown>[];
+  /**
+   * Run the simulation: `consume` gets each symbol's events (trades and quotes in time order, the
+   * symbols in universe order) as an iterator it must drain; returns the posts, sorted by time.
+   */
+  posts(consume: (events: Iterable<SimulatedEvent>) => void): Record<string, unknown>[];
+}
+
+/** Resolve the options of {@link simulateMarket} into a plan that can also be run in bounded memory. */
+export function planMarket(options: SimulationOptions = {}): MarketPlan {
   const o = resolveOptions(options);
   const tradingDays = usWeekdays(o.startDate, o.days);
   const sessions: Session[] = tradingDays.map((date) => ({
@@ -262,21 +298,36 @@ export function simulateMarket(options: SimulationOptions = {}): SimulatedMarket
     industry: s.industry,
     valid_from: validFrom,
   }));
-  const trades: Record<string, unknown>[] = [];
-  const quotes: Record<string, unknown>[] = [];
-  const posts: Record<string, unknown>[] = [];
-  for (const spec of o.symbols) {
-    const moves = simulateSymbol(spec, sessions, o, trades, quotes);
-    generatePosts(spec, o.symbols, moves, o.posts, o.seed, posts);
-  }
-  // Same-format UTC strings sort chronologically; the stable sort keeps symbol order on ties.
-  posts.sort((a, b) =>
-    (a.created_at as string) < (b.created_at as string) ? -1 : a.created_at === b.created_at ? 0 : 1,
-  );
-  const badRecords = {
-    trades: injectBadRecords('trades', trades, o.badRate, o.seed),
-    quotes: injectBadRecords('quotes', quotes, o.badRate, o.seed),
-    posts: injectBadRecords('posts', posts, o.badRate, o.seed),
+  return {
+    resolved: o,
+    tradingDays,
+    symbolRefs,
+    posts(consume) {
+      const posts: Record<string, unknown>[] = [];
+      for (const spec of o.symbols) {
+        const events = simulateSymbol(spec, sessions, o);
+        let moves: DayMove[] | undefined;
+        // Drain through a wrapper that keeps the generator's return value (the daily moves).
+        consume({
+          *[Symbol.iterator]() {
+            for (;;) {
+              const step = events.next();
+              if (step.done) {
+                moves = step.value;
+                return;
+              }
+              yield step.value;
+            }
+          },
+        });
+        if (!moves) throw new Error("simulateMarket: a symbol's events were not drained");
+        generatePosts(spec, o.symbols, moves, o.posts, o.seed, posts);
+      }
+      // Same-format UTC strings sort chronologically; the stable sort keeps symbol order on ties.
+      posts.sort((a, b) =>
+        (a.created_at as string) < (b.created_at as string) ? -1 : a.created_at === b.created_at ? 0 : 1,
+      );
+      return posts;
+    },
   };
-  return { tradingDays, symbolRefs, trades, quotes, posts, badRecords };
 }
