@@ -12,9 +12,9 @@ export type {
 } from './catalog/catalog.js';
 export { type LockOptions, withCatalogLock } from './catalog/catalog-lock.js';
 export type { RunLog, RunRow, RunStatus, RunTrigger, TaskRow, TaskState } from './catalog/run-log.js';
-export type { NewStreamGap, StreamGap, StreamGapLog } from './catalog/stream-gaps.js';
 export { checkSchemaEvolution } from './catalog/schema-evolution.js';
 export { crashPoint, SqlCatalog } from './catalog/sql-catalog.js';
+export type { NewStreamGap, StreamGap, StreamGapLog } from './catalog/stream-gaps.js';
 export { type Config, type ConfigFlags, LOG_LEVELS, type LogLevel, loadConfig, redactUrl } from './config.js';
 export { lakeTablesIn } from './duckdb/parse.js';
 export {

@@ -1,3 +1,4 @@
+export * from './backfill/index.js';
 export { type BronzeBatchOptions, type BronzeBatchResult, writeBronzeBatch } from './bronze/bronze-writer.js';
 export { validatedRowsSql } from './bronze/bulk-sql.js';
 export { type FileScan, readFirstLine, scanFile } from './bronze/file-scan.js';
@@ -64,4 +65,3 @@ export { alpacaRecords } from './sources/vendors/alpaca.js';
 export { binanceAggTradeRecords } from './sources/vendors/binance-json.js';
 export { parseJsonExact } from './sources/vendors/exact-json.js';
 export { DOCUMENT_FORMATS, type DocumentFormat, readVendorRecords } from './sources/vendors/vendor-source.js';
-export * from './backfill/index.js';

@@ -20,8 +20,8 @@ import type {
 } from './catalog.js';
 import { type CatalogDatabase, type CatalogDialect, catalogMigrations } from './catalog-schema.js';
 import { SqlRunLog } from './run-log.js';
-import { SqlStreamGapLog } from './stream-gaps.js';
 import { checkSchemaEvolution } from './schema-evolution.js';
+import { SqlStreamGapLog } from './stream-gaps.js';
 
 type Db = Kysely<CatalogDatabase> | Transaction<CatalogDatabase>;
 type TableRow = { table_id: number; partition_column: string | null };
