@@ -387,9 +387,20 @@ export function buildProgram(): Command {
   program
     .command('dq')
     .description(
-      'run data-quality checks, save the report under <lake>/_reports and print it; exits 1 if an error check fails',
+      'run the data-quality checks of every model and bronze dataset (or --select), store each result in the catalog, save the report under <lake>/_reports and print it; exits 0 when all passed or only warned, 1 if an error-severity check fails, 2 if a check could not run',
     )
     .addOption(new Option('--format <fmt>', 'report format').choices(['md', 'html', 'json']).default('md'))
+    .option(
+      '--select <tables...>',
+      'only these models (dbt-style selectors: model, +model, model+) and bronze.<dataset> tables',
+    )
+    .option('--from <date>', 'first partition checked (YYYY-MM-DD)')
+    .option('--to <date>', 'last partition checked (YYYY-MM-DD); freshness is judged against its end')
+    .option(
+      '--history <check>',
+      "print a check's results over the last runs (<check> or <layer>.<table>.<check>) instead of running",
+    )
+    .option('--runs <n>', 'runs shown by --history', int('--runs'), 20)
     .action(action(async () => (await import('./commands/dq.js')).dqCommand));
 
   program

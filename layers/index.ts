@@ -11,6 +11,7 @@ export type {
   TableCommit,
 } from './catalog/catalog.js';
 export { type LockOptions, withCatalogLock } from './catalog/catalog-lock.js';
+export type { CheckHistory, CheckResultRow } from './catalog/check-history.js';
 export type { RunLog, RunRow, RunStatus, RunTrigger, TaskRow, TaskState } from './catalog/run-log.js';
 export { checkSchemaEvolution } from './catalog/schema-evolution.js';
 export { crashPoint, SqlCatalog } from './catalog/sql-catalog.js';

@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Catalog } from './catalog/catalog.js';
 import { LazyCatalog } from './catalog/lazy-catalog.js';
+import type { CheckHistory } from './catalog/check-history.js';
 import type { RunLog } from './catalog/run-log.js';
 import type { StreamGapLog } from './catalog/stream-gaps.js';
 import { type Config, redactUrl } from './config.js';
@@ -15,6 +16,8 @@ export interface Lake {
   readonly catalog: Catalog;
   /** Run and task history (in the catalog database). */
   readonly runs: RunLog;
+  /** Data-quality results per check, partition and run (in the catalog database). */
+  readonly checks: CheckHistory;
   /** Gaps of live feeds (in the catalog database). */
   readonly streamGaps: StreamGapLog;
   /** Local root folder (embedded lake), used for embedded services such as PGlite. */
@@ -67,6 +70,7 @@ export function openLake(config: LakeConfig): Lake {
     store,
     catalog,
     runs: catalog.runs,
+    checks: catalog.checks,
     streamGaps: catalog.streamGaps,
     localRoot,
     close: async () => {

@@ -7,7 +7,25 @@ export {
   type PlanOptions,
   planBuild,
 } from './build-plan.js';
-export { notNull, rowRule, uniqueKey } from './checks.js';
+export {
+  acceptedValues,
+  type BarColumns,
+  barRules,
+  type CheckOptions,
+  customSql,
+  dailyVolumeMatchesVendor,
+  freshness,
+  noMissingMinuteBars,
+  notNull,
+  partitionScopeSql,
+  quotesNotCrossed,
+  range,
+  relationship,
+  rowCountAnomaly,
+  rowCountBetween,
+  rowRule,
+  uniqueKey,
+} from './checks.js';
 export { ALERT_RULES } from './fact-alerts.model.js';
 export {
   type BacktestResult,
@@ -39,8 +57,12 @@ export {
 } from './forecast/forecaster.js';
 export { leastSquares } from './forecast/ols.js';
 export { tablesReadBy } from './lineage.js';
+export { type MarketDefaults, marketDefaults, setMarketVariables } from './market-defaults.js';
 export {
+  type AnomalySettings,
   byPartition,
+  CHECK_KINDS,
+  type CheckKind,
   FULL_REFRESH,
   type IncrementalStrategy,
   type ModelCheck,
@@ -57,7 +79,6 @@ export {
   type DateRange,
   datesBetween,
   isPartitionDate,
-export { type MarketDefaults, marketDefaults, setMarketVariables } from './market-defaults.js';
   parsePartitionDate,
   toRanges,
 } from './partition-dates.js';

@@ -2,7 +2,39 @@ import type { LakeSession, Layer, TableRef } from '../layers/index.js';
 
 export type Severity = 'error' | 'warn';
 
-/** A data-quality check: a query returning the rows that break a rule (none = pass). */
+/** What a check tests: a closed set, so reports and history can group by it. */
+export const CHECK_KINDS = [
+  'not_null',
+  'unique',
+  'accepted_values',
+  'range',
+  'relationships',
+  'freshness',
+  'row_count',
+  'row_count_anomaly',
+  'expression',
+  'market_rule',
+  'custom_sql',
+] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+/** Row-count anomaly settings (see `rowCountAnomaly` in models/checks.ts). */
+export interface AnomalySettings {
+  /** Trailing partitions compared against (default 20); fewer than `minHistory` (5) = not judged. */
+  trailing: number;
+  minHistory: number;
+  /** `nyse`: counts are per minute of the NYSE regular session, so early closes and holidays are normal. */
+  calendar: 'nyse' | 'daily';
+  /** Flag when |robust z| > maxZ and the change from the median is more than maxChange (a share). */
+  maxZ: number;
+  maxChange: number;
+}
+
+/**
+ * A data-quality check: a query returning the rows that break a rule (none = pass).
+ * Row-level checks also carry `failWhen`: the runner then evaluates every such check of a table in
+ * one shared scan (one `count(*) FILTER (WHERE ...)` per check) and reads `sql` only for samples.
+ */
 export interface ModelCheck {
   name: string;
   severity: Severity;
@@ -11,6 +43,14 @@ export interface ModelCheck {
   sql: string;
   /** Rows the report shows (default the runner's, 5): more for checks whose rows are a list to read. */
   sampleSize?: number;
+  /** Defaults to `custom_sql`. */
+  kind?: CheckKind;
+  /** Boolean SQL over one row of the table: true for an offending row (enables the shared scan). */
+  failWhen?: string;
+  /** Share of rows (0..1) allowed to fail before the check fails; default 0. */
+  threshold?: number;
+  /** Set for `row_count_anomaly`: judged from the catalog's per-partition row counts, `sql` unused. */
+  anomaly?: AnomalySettings;
 }
 
 export interface ModelColumn {

@@ -1,5 +1,5 @@
 import { tableRef } from '../layers/index.js';
-import { notNull, rowRule } from './checks.js';
+import { notNull, quotesNotCrossed, rowCountAnomaly, rowRule } from './checks.js';
 import { byPartition, type ModelDefinition } from './model.js';
 
 const ref = { ...tableRef('silver', 'quotes'), layer: 'silver' as const };
@@ -29,5 +29,8 @@ export const silverQuotes: ModelDefinition = {
     notNull(ref, ['symbol', 'event_at', 'bid_price', 'ask_price', 'session_date']),
     rowRule(ref, 'positive_prices', 'bid_price > 0 AND ask_price > 0', 'bid and ask are positive'),
     rowRule(ref, 'not_crossed', 'NOT is_crossed', 'crossed quotes are flagged (warning)', 'warn'),
+    // Crossed books happen (stale feeds, fast markets): more than 1% of a day's quotes is a feed problem.
+    quotesNotCrossed(ref, undefined, { severity: 'warn', threshold: 0.01 }),
+    rowCountAnomaly(ref, { calendar: 'nyse' }, { severity: 'warn' }),
   ],
 };

@@ -1,5 +1,5 @@
 import { tableRef, viewName } from '../layers/index.js';
-import { notNull, rowRule, uniqueKey } from './checks.js';
+import { notNull, range, rowCountAnomaly, rowRule, uniqueKey } from './checks.js';
 import { byPartition, type ModelDefinition } from './model.js';
 
 const ref = { ...tableRef('silver', 'trades'), layer: 'silver' as const };
@@ -67,6 +67,8 @@ export const silverTrades: ModelDefinition = {
     uniqueKey(ref, ['source', 'symbol', 'trade_id'], { skipNullIn: 'trade_id' }),
     notNull(ref, ['symbol', 'event_at', 'price', 'size', 'session_date']),
     rowRule(ref, 'positive_price', 'price > 0 AND isfinite(price)', 'price is positive and finite'),
+    range(ref, 'size', { min: 0 }),
+    rowCountAnomaly(ref, { calendar: 'nyse' }, { severity: 'warn' }),
     {
       name: 'known_sale_conditions',
       severity: 'warn',

@@ -94,11 +94,14 @@ export async function runDemo(config: Config, lake: Lake, rootLogger: Logger, op
       return results;
     });
     const models = await timed(steps, 'transform', logger, () => runModels(session, logger));
-    const { report, reportKeys } = await timed(steps, 'quality', logger, () => runQuality(session, runId));
+    const { report, reportKeys, blocked } = await timed(steps, 'quality', logger, () =>
+      runQuality(session, runId),
+    );
+    // Tables whose error checks (or an upstream table's) failed stay at their served version.
     const served =
       options.serve === false
         ? undefined
-        : await timed(steps, 'serve', logger, () => serve(session, config, lake));
+        : await timed(steps, 'serve', logger, () => serve(session, config, lake, { skip: blocked }));
     const failed = failedTasks(models).length > 0 || report.summary.failed > 0;
     Object.assign(run, {
       status: failed ? 'failed' : 'succeeded',

@@ -9,12 +9,15 @@ export {
 export {
   failedTasks,
   type ModelRunRequest,
+  QUALITY_TARGETS,
+  type QualityRequest,
   runModels,
   runQuality,
   SERVED_TABLES,
   serve,
   tableRowCounts,
 } from './pipeline.js';
+export { blockedByChecks } from './quality-gate.js';
 export { type RunRecord, type RunTrigger, saveRun } from './run-history.js';
 export { newRunId } from './run-id.js';
 export { downstreamOf, selectModels, upstreamOf } from './selectors.js';

@@ -8,9 +8,17 @@ import {
 } from '../layers/index.js';
 import { MODELS } from '../models/index.js';
 import { defaultPgliteDir, openServingTarget, type ServedTable, serveGold } from '../pipelines/index.js';
-import { buildReport, type QualityReport, runChecks, saveReport } from '../quality/index.js';
+import {
+  BRONZE_CHECK_TARGETS,
+  type CheckTarget,
+  checkAndRecord,
+  type QualityReport,
+  reportQuality,
+} from '../quality/index.js';
 import { buildDag } from './dag.js';
 import { type RunOptions, runModelsInProcess, type TaskResult } from './model-runner.js';
+import { blockedByChecks } from './quality-gate.js';
+import { newRunId } from './run-id.js';
 import { selectModels } from './selectors.js';
 
 /** What `marketlake run` asks for: selectors (`model`, `+model`, `model+`) and partition options. */
@@ -32,15 +40,48 @@ export async function runModels(session: LakeSession, logger: Logger, request: M
   return runModelsInProcess(session, dag, logger, { ...options, ...(select ? { select } : {}) });
 }
 
-/** Run every model's data-quality checks and save the report under `_reports/`. */
+/** Every table with checks: the bronze datasets, then the models in definition order. */
+export const QUALITY_TARGETS: readonly CheckTarget[] = [...BRONZE_CHECK_TARGETS, ...MODELS];
+
+/** What `dq` and the demo may ask of a data-quality run. */
+export interface QualityRequest {
+  /** Partition range checked (inclusive dates). */
+  from?: string;
+  to?: string;
+  /** Tables to check (default QUALITY_TARGETS). */
+  targets?: readonly CheckTarget[];
+  /** Freshness is judged against this instant (default now). */
+  referenceAt?: Date;
+}
+
+/**
+ * Run the data-quality checks, store each result in the catalog (per check, partition and run),
+ * and save the report under `_reports/`. `blocked`: the gold tables that must not be served (an
+ * error-severity check of theirs or of something upstream failed), with the reason.
+ */
 export async function runQuality(
   session: LakeSession,
-  runId?: string,
-): Promise<{ report: QualityReport; reportKeys: string[] }> {
-  const results = await runChecks(session, MODELS);
-  const report = buildReport(results, session.lake.store.displayUrl, runId);
-  const { keys } = await saveReport(session.lake.store, report);
-  return { report, reportKeys: keys };
+  runId: string = newRunId(),
+  request: QualityRequest = {},
+): Promise<{ report: QualityReport; reportKeys: string[]; blocked: Record<string, string> }> {
+  const targets = request.targets ?? QUALITY_TARGETS;
+  const scope = {
+    ...(request.from ? { from: request.from } : {}),
+    ...(request.to ? { to: request.to } : {}),
+  };
+  const results = await checkAndRecord(session, targets, {
+    runId,
+    ...scope,
+    ...(request.referenceAt ? { referenceAt: request.referenceAt } : {}),
+  });
+  const blocked = blockedByChecks(await buildDag(session, MODELS), results);
+  const { report, reportKeys } = await reportQuality(session, results, {
+    runId,
+    ...scope,
+    targets,
+    blocked: Object.entries(blocked).map(([table, reason]) => ({ table: `gold.${table}`, reason })),
+  });
+  return { report, reportKeys, blocked };
 }
 
 /** Gold tables that are served to PostgreSQL. */

@@ -96,6 +96,23 @@ export interface CatalogDatabase {
     recorded_at: string;
     filled_at: string | null;
   };
+  /** Data-quality results: one row per check per partition per run ('*' = the check's whole scope). */
+  ml_check_results: {
+    run_id: string;
+    checked_at: string;
+    model: string;
+    check_name: string;
+    partition: string;
+    kind: string;
+    severity: string;
+    status: string;
+    rows: number | string;
+    failing_rows: number | string;
+    threshold: number | null;
+    sample: string | null;
+    error: string | null;
+    ms: number;
+  };
 }
 
 export type CatalogDialect = 'sqlite' | 'postgres';
@@ -233,6 +250,33 @@ export function catalogMigrations(dialect: CatalogDialect): MigrationProvider {
           .addColumn('gap_to', 'text', (c) => c.notNull())
           .addColumn('recorded_at', 'text', (c) => c.notNull())
           .addColumn('filled_at', 'text')
+          .execute();
+      },
+    },
+    '0006_check_results': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('ml_check_results')
+          .addColumn('run_id', 'text', (c) => c.notNull())
+          .addColumn('checked_at', 'text', (c) => c.notNull())
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addColumn('check_name', 'text', (c) => c.notNull())
+          .addColumn('partition', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('rows', 'bigint', (c) => c.notNull())
+          .addColumn('failing_rows', 'bigint', (c) => c.notNull())
+          .addColumn('threshold', 'double precision')
+          .addColumn('sample', 'text')
+          .addColumn('error', 'text')
+          .addColumn('ms', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('ml_check_results_pk', ['run_id', 'model', 'check_name', 'partition'])
+          .execute();
+        await db.schema
+          .createIndex('ml_check_results_check')
+          .on('ml_check_results')
+          .columns(['model', 'check_name', 'checked_at'])
           .execute();
       },
     },

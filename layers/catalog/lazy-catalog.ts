@@ -1,5 +1,6 @@
 import type { TableRef } from '../names.js';
 import type { AsOf, Catalog, TableChange, TableCommit } from './catalog.js';
+import type { CheckHistory } from './check-history.js';
 import type { RunLog } from './run-log.js';
 import { SqlCatalog } from './sql-catalog.js';
 import type { StreamGapLog } from './stream-gaps.js';
@@ -69,6 +70,13 @@ export class LazyCatalog implements Catalog {
     record: async (gap) => (await this.get()).streamGapLog().record(gap),
     list: async (options) => (await this.get()).streamGapLog().list(options),
     markFilled: async (id, at) => (await this.get()).streamGapLog().markFilled(id, at),
+  };
+
+  /** Data-quality results in the catalog database. */
+  readonly checks: CheckHistory = {
+    record: async (rows) => (await this.get()).checkHistory().record(rows),
+    recent: async (options) => (await this.get()).checkHistory().recent(options),
+    ofRun: async (runId) => (await this.get()).checkHistory().ofRun(runId),
   };
 
   async close(): Promise<void> {

@@ -19,6 +19,7 @@ import type {
   TableCommit,
 } from './catalog.js';
 import { type CatalogDatabase, type CatalogDialect, catalogMigrations } from './catalog-schema.js';
+import { SqlCheckHistory } from './check-history.js';
 import { SqlRunLog } from './run-log.js';
 import { checkSchemaEvolution } from './schema-evolution.js';
 import { SqlStreamGapLog } from './stream-gaps.js';
@@ -109,6 +110,11 @@ export class SqlCatalog implements Catalog {
   /** Run history, kept in the same database. */
   runLog(): SqlRunLog {
     return new SqlRunLog(this.db);
+  }
+
+  /** Data-quality results, kept in the same database. */
+  checkHistory(): SqlCheckHistory {
+    return new SqlCheckHistory(this.db);
   }
 
   /** Gaps of live feeds, kept in the same database. */
