@@ -3,6 +3,15 @@ import type { Logger } from '../layers/index.js';
 import { registry } from './metrics.js';
 import type { Readiness } from './readiness.js';
 
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`queue depth not read within ${ms} ms`)), ms);
+  });
+  work.catch(() => {});
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Default port of `/metrics`, `/healthz` and `/readyz` (Prometheus' range for exporters). */
 export const DEFAULT_METRICS_PORT = 9464;
 
@@ -14,6 +23,8 @@ export interface OpsServerOptions {
   logger: Logger;
   /** Refreshed before each scrape (queue depth); a failure is logged and the scrape still answers. */
   beforeScrape?: () => Promise<void>;
+  /** Give up on `beforeScrape` after this long (default 2 s): a scrape must answer while Redis is away. */
+  scrapeTimeoutMs?: number;
   /** Extra routes (the queue board) mounted before the server listens. */
   extend?: (app: FastifyInstance) => Promise<void>;
 }
@@ -36,7 +47,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   app.get('/metrics', async (_req, reply) => {
     if (options.beforeScrape) {
       try {
-        await options.beforeScrape();
+        await withTimeout(options.beforeScrape(), options.scrapeTimeoutMs ?? 2_000);
         lastScrapeError = '';
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

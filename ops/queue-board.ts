@@ -25,7 +25,9 @@ export function openLakeQueues(target: Pick<QueueTarget, 'redisUrl' | 'prefix'>)
     runs,
     tasks,
     async close() {
-      await Promise.all([runs.close(), tasks.close()]);
+      // While Redis is away a graceful close would wait for it: give it a moment, then cut.
+      const closed = Promise.all([runs.close(), tasks.close()]).catch(() => {});
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000).unref())]);
       connection.disconnect();
     },
   };

@@ -24,12 +24,28 @@ async function oldestTimestamp(queue: Queue): Promise<number | undefined> {
  * Called before each scrape; on a Redis error the gauges are cleared (no stale depth is reported)
  * and the error is thrown for the caller to log.
  */
-export async function refreshQueueMetrics(queues: Record<string, Queue>, now = Date.now()): Promise<void> {
+export async function refreshQueueMetrics(
+  queues: Record<string, Queue>,
+  options: { now?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  const now = options.now ?? Date.now();
+  const timeoutMs = options.timeoutMs ?? 1_500;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    for (const [name, queue] of Object.entries(queues)) {
-      const counts = await queue.getJobCounts(...QUEUE_STATES);
+    // While Redis is away BullMQ's commands wait for it: a scrape gives up instead.
+    const read = Promise.all(
+      Object.entries(queues).map(async ([name, queue]) => ({
+        name,
+        counts: await queue.getJobCounts(...QUEUE_STATES),
+        oldest: await oldestTimestamp(queue),
+      })),
+    );
+    read.catch(() => {});
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`queue depth not read within ${timeoutMs} ms`)), timeoutMs);
+    });
+    for (const { name, counts, oldest } of await Promise.race([read, timeout])) {
       for (const state of QUEUE_STATES) metrics.queueJobs.set({ queue: name, state }, counts[state] ?? 0);
-      const oldest = await oldestTimestamp(queue);
       metrics.queueOldestWaiting.set(
         { queue: name },
         oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000),
@@ -39,5 +55,7 @@ export async function refreshQueueMetrics(queues: Record<string, Queue>, now = D
     metrics.queueJobs.reset();
     metrics.queueOldestWaiting.reset();
     throw err;
+  } finally {
+    clearTimeout(timer);
   }
 }
