@@ -75,7 +75,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
     .version;
   // No per-request logs (a dashboard polls); failures are logged by the API's error handler.
-  const app: FastifyInstance = Fastify({ logger: false });
+  // Close every connection on shutdown: SSE streams never end by themselves.
+  const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true });
   const log = options.logger;
   const sources: ApiSources = { gold: options.gold, silver: options.silver, lake: options.lake };
   const hub = options.hub ?? new LiveHub();
