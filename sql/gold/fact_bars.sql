@@ -33,6 +33,10 @@
 -- adj_close (1d only; null intraday): the raw close times the split/dividend adjustment factor of
 -- silver.corporate_actions covering the session; 1 (adj_close = close) where no factor row covers it
 -- (after the latest action, or a symbol without a factor file). open..close stay raw.
+-- adj_factor (every bar): that factor for the bar's session, so intraday bars adjust exactly as the
+-- daily close does (adjusted price = raw price x adj_factor; 1d: adj_close = close x adj_factor).
+-- adj_volume (every bar): volume in post-split shares, raw volume / split_factor (dividends do not
+-- change share counts).
 -- Volume and dollar volume are summed as DECIMAL: floating-point sums depend on the order threads
 -- add them in, and a rerun must give the same bars to the last bit.
 -- The trades CTE names its columns: several CTEs read it, so DuckDB materialises it, and silver's
@@ -71,7 +75,7 @@ symbols as (
 ),
 
 actions as (
-    select symbol, covers_from, factor_date, adjustment_factor from silver.corporate_actions
+    select symbol, covers_from, factor_date, adjustment_factor, split_factor from silver.corporate_actions
 ),
 
 traded_sessions as (
@@ -324,6 +328,8 @@ final as (
         cast(b.dollar_volume / nullif(b.vwap_volume, 0) as double) as vwap,
         cast(b.trade_count as bigint) as trade_count,
         case when b.interval = '1d' then b.close * coalesce(a.adjustment_factor, 1) end as adj_close,
+        coalesce(a.adjustment_factor, 1) as adj_factor,
+        cast(b.volume as double) / coalesce(a.split_factor, 1) as adj_volume,
         b.naive_open,
         b.naive_high,
         b.naive_low,
@@ -335,8 +341,7 @@ final as (
     asof left join symbols as s
         on b.symbol = s.symbol and b.session_date >= s.valid_from
     left join actions as a
-        on b.interval = '1d'
-        and b.symbol = a.symbol
+        on b.symbol = a.symbol
         and b.session_date between a.covers_from and a.factor_date
 )
 

@@ -38,3 +38,6 @@ ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS naive_trade_count BIGINT;
 -- Added with point-in-time reference data (issue #14): the company behind the ticker on the
 -- session date, the same across a rename (FB and META).
 ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS entity_key BIGINT;
+-- The split/dividend adjustment for every bar, intraday included (issue #14).
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS adj_factor DOUBLE PRECISION;
+ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS adj_volume DOUBLE PRECISION;
