@@ -1,5 +1,15 @@
 import { tableRef } from '../layers/index.js';
-import { notNull, rowRule, uniqueKey } from './checks.js';
+import {
+  acceptedValues,
+  barRules,
+  dailyVolumeMatchesVendor,
+  noMissingMinuteBars,
+  notNull,
+  relationship,
+  rowCountAnomaly,
+  rowRule,
+  uniqueKey,
+} from './checks.js';
 import { byPartition, type ModelDefinition } from './model.js';
 
 const ref = { ...tableRef('gold', 'fact_bars'), layer: 'gold' as const };
@@ -84,12 +94,31 @@ export const factBars: ModelDefinition = {
       'naive_low <= least(naive_open, naive_close) AND naive_high >= greatest(naive_open, naive_close) AND naive_low > 0',
       'naive bar: low <= open, close <= high and prices positive',
     ),
-    rowRule(
+    ...barRules(ref, {
+      open: 'open',
+      high: 'high',
+      low: 'low',
+      close: 'close',
+      volume: 'volume',
+      vwap: 'vwap',
+    }),
+    acceptedValues(ref, 'interval', ['1m', '5m', '15m', '1h', '1d']),
+    // Warn: a symbol traded before its reference data arrived has no valid version yet (symbol_key null).
+    relationship(
       ref,
-      'vwap_within_range',
-      'vwap IS NULL OR vwap BETWEEN low * (1 - 1e-9) AND high * (1 + 1e-9)',
-      'VWAP lies between low and high',
+      'symbol_key',
+      {
+        to: tableRef('gold', 'dim_symbol'),
+        toColumn: 'symbol_key',
+        validFrom: 'valid_from',
+        validTo: 'valid_to',
+        at: 'session_date',
+      },
+      { severity: 'warn', partitionColumn: 'session_date' },
     ),
+    noMissingMinuteBars(ref, 300, { severity: 'warn' }),
+    dailyVolumeMatchesVendor(ref, tableRef('silver', 'bars'), 0.05, { severity: 'warn' }),
+    rowCountAnomaly(ref, { calendar: 'nyse' }, { severity: 'warn' }),
     rowRule(
       ref,
       'adj_close_daily_only',
