@@ -1,7 +1,8 @@
+import type { BackfillRequest } from '../pipelines/index.js';
 import type { Dag } from './dag.js';
 import type { PipelineName, ProjectConfig } from './project-config.js';
 
-export type TaskKind = 'ingest' | 'model' | 'quality' | 'serve' | 'compact' | 'vacuum';
+export type TaskKind = 'ingest' | 'backfill' | 'model' | 'quality' | 'serve' | 'compact' | 'vacuum';
 
 /** One task of a run: what to do and which tasks must succeed first. */
 export interface PlannedTask {
@@ -20,6 +21,18 @@ export interface RunParams {
   fullRefresh?: boolean;
   from?: string;
   to?: string;
+  /** `backfill --queue`: one task per day (`backfill:<day>`) before the models that read bronze. */
+  backfill?: BackfillRunParams;
+}
+
+/** What the backfill tasks of a run do: the request (a day at a time) and its days. */
+export interface BackfillRunParams {
+  request: BackfillRequest;
+  days: string[];
+  /** Parallel downloads within one day's task. */
+  concurrency?: number;
+  /** False: no model tasks after the backfill (`--no-rebuild`). */
+  rebuild?: boolean;
 }
 
 /**
@@ -31,6 +44,7 @@ export function planRun(
   project: ProjectConfig,
   pipeline: PipelineName,
   select?: ReadonlySet<string>,
+  backfillDays: readonly string[] = [],
 ): PlannedTask[] {
   if (pipeline === 'maintenance') {
     return [
@@ -39,7 +53,13 @@ export function planRun(
     ];
   }
   const tasks: PlannedTask[] = [];
-  const ingest = pipeline === 'daily' ? project.sources.map((s) => `ingest:${s.name}`) : [];
+  const backfill = backfillDays.map((d) => `backfill:${d}`);
+  const ingest = [
+    ...(pipeline === 'daily' ? project.sources.map((s) => `ingest:${s.name}`) : []),
+    ...backfill,
+  ];
+  for (const day of backfillDays)
+    tasks.push({ id: `backfill:${day}`, kind: 'backfill', target: `backfill:${day}`, dependsOn: [] });
   for (const source of pipeline === 'daily' ? project.sources : []) {
     tasks.push({ id: `ingest:${source.name}`, kind: 'ingest', target: source.name, dependsOn: [] });
   }

@@ -195,6 +195,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
       throw new UsageError(
         `--strict: no file for ${plan.missingDays.length} day(s): ${plan.missingDays.join(', ')}`,
       );
+    if (flags.queue) return queuedBackfill(ctx, flags, req, todoDays);
     const progress = backfillProgress(plan.items.length, process.stderr);
     let summary: BackfillSummary;
     try {
@@ -220,8 +221,8 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
         from,
         to,
         force: flags.force === true,
-        queue: flags.queue === true,
-        detach: flags.detach === true,
+        queue: false,
+        detach: false,
       });
       modelStatus = tasks.map((t) => ({
         model: t.task,
@@ -257,6 +258,56 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
   } finally {
     session.close();
   }
+}
+
+/**
+ * `--queue`: one task per day with work on BullMQ workers (each plans its day against the ledger,
+ * fetches with --concurrency parallel downloads and ingests), then the models over the range.
+ */
+async function queuedBackfill(
+  ctx: CommandContext,
+  flags: BackfillFlags,
+  req: BackfillRequest,
+  days: string[],
+): Promise<number> {
+  if (req.gaps) throw new UsageError('--gaps runs in process (without --queue)');
+  const dayList = [...new Set(days)].sort();
+  const params = {
+    pipeline: 'models' as const,
+    from: dayList[0] ?? flags.from,
+    to: dayList.at(-1) ?? flags.to,
+    fullRefresh: flags.force === true,
+    backfill: {
+      request: req,
+      days: dayList,
+      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+      ...(flags.rebuild === false ? { rebuild: false } : {}),
+    },
+  };
+  const target = await resolveQueueTarget(ctx.config, ctx.lake);
+  const runId = await enqueueRun(target, params, 'backfill');
+  out(runId);
+  if (flags.detach) return 0;
+  const result = await waitForRun(ctx.lake.runs, runId, ctx.logger, {
+    prefix: target.prefix,
+    whileUnstarted: async () => {
+      if (await requeueIfLost(target, runId, params, 'backfill'))
+        ctx.logger.warn({ runId }, 'Redis lost the run: queued again');
+    },
+  });
+  const run = await ctx.lake.runs.getRun(runId);
+  const tasks = (run?.tasks ?? []).map((t) => ({
+    task: t.task,
+    status: t.status,
+    rows: t.rowsOut ?? null,
+    error: t.error ?? '',
+  }));
+  if (ctx.config.json) out(JSON.stringify({ runId, status: result.status, tasks }));
+  else {
+    out(renderTable(tasks));
+    out(`backfill ${runId} ${result.status}`);
+  }
+  return result.status === 'succeeded' ? 0 : 1;
 }
 
 /** A gap is filled when every symbol of it was fetched (now or by an earlier run). */

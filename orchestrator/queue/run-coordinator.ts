@@ -78,8 +78,12 @@ export function runCoordinator(
       let plan: PlannedTask[];
       try {
         const dag = await buildDag(session, MODELS);
-        const select = data.params.selectors?.length ? selectModels(dag, data.params.selectors) : undefined;
-        plan = planRun(dag, ctx.project, data.params.pipeline, select);
+        const select = data.params.selectors?.length
+          ? selectModels(dag, data.params.selectors)
+          : data.params.backfill?.rebuild === false
+            ? new Set<string>()
+            : undefined;
+        plan = planRun(dag, ctx.project, data.params.pipeline, select, data.params.backfill?.days);
       } finally {
         session.close();
       }

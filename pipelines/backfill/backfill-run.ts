@@ -64,6 +64,8 @@ export interface RunBackfillOptions {
   alpacaFeed?: string;
   logger?: Logger;
   onProgress?: (p: BackfillProgress) => void;
+  /** Folder for fetched pages before ingestion (default: a fresh temp folder, removed at the end). */
+  spoolDir?: string;
   /** Replace the adapter (tests, bench). */
   adapter?: VendorAdapter;
 }
@@ -145,7 +147,7 @@ export async function runBackfill(
     return c;
   };
   const ingestOne = serial();
-  const spool = await mkdtemp(join(tmpdir(), 'marketlake-backfill-'));
+  const spool = options.spoolDir ?? (await mkdtemp(join(tmpdir(), 'marketlake-backfill-')));
   const results: WorkResult[] = [];
   let rows = 0;
   const report = (r: WorkResult) => {
@@ -237,7 +239,7 @@ export async function runBackfill(
     });
     await Promise.all(workers);
   } finally {
-    await rm(spool, { recursive: true, force: true });
+    if (!options.spoolDir) await rm(spool, { recursive: true, force: true });
   }
   const changed = new Set<string>();
   for (const r of results)

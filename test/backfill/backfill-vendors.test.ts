@@ -283,8 +283,8 @@ describe('backfill from vendor history over HTTP (local vendor server)', () => {
       )) as { lo: string; hi: string; n: number }[];
       expect(summary.accepted).toBe(inGap[0]?.n);
       expect(inGap[0]?.n).toBeGreaterThan(0);
-      expect(inGap[0]?.lo >= '2024-01-05 15:00:00').toBe(true);
-      expect(inGap[0]?.hi < '2024-01-05 16:00:00').toBe(true);
+      expect((inGap[0]?.lo ?? '') >= '2024-01-05 15:00:00').toBe(true);
+      expect((inGap[0]?.hi ?? '9') < '2024-01-05 16:00:00').toBe(true);
     } finally {
       await env.cleanup();
     }
