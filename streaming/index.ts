@@ -12,6 +12,7 @@ export * from './live-events.js';
 export { type ClosedBar, LiveWindows, type WindowAlert } from './live-windows.js';
 export {
   COMMITTER_GROUP,
+  entryRecords,
   type RedisCommitterSummary,
   redisConnectorSink,
   runRedisCommitter,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type DatasetName, validateRecord } from '../contracts/index.js';
 import {
   compactTable,
+  emitLakeEvent,
   type LakeSession,
   type Logger,
   literal,
@@ -140,6 +141,9 @@ export class LakeCommitter {
       duplicates: 0,
       committedAt: Date.now(),
     };
+    // Telemetry (ops/metrics.ts): per dataset, with the event times of the trades for the lag.
+    const batches: { dataset: DatasetName; messages: number; written: BronzeBatchResult }[] = [];
+    const eventTimes: number[] = [];
     for (const [dataset, list] of byDataset) {
       const written: BronzeBatchResult = await writeBronzeBatch(session, dataset, list, {
         source: identity ? `${source} ${identity}` : source,
@@ -154,9 +158,24 @@ export class LakeCommitter {
       result.quarantined += written.quarantined;
       result.skipped += written.skipped;
       // The windows see what bronze took (a replayed batch was seen by its first committer).
-      if (dataset === 'trades' && !written.duplicateBatch) this.feedWindows(list);
+      if (dataset === 'trades' && !written.duplicateBatch) this.feedWindows(list, eventTimes);
+      batches.push({ dataset, messages: list.length, written });
     }
     result.committedAt = Date.now();
+    for (const { dataset, messages, written } of batches) {
+      const { accepted, quarantined, skipped } = written;
+      emitLakeEvent({
+        type: 'stream',
+        source,
+        dataset,
+        messages,
+        accepted,
+        quarantined,
+        skipped,
+        committedAt: result.committedAt,
+        eventTimes: dataset === 'trades' ? eventTimes : [],
+      });
+    }
     this.stats.commits += 1;
     this.stats.records += records.length;
     this.stats.accepted += result.accepted;
@@ -186,7 +205,7 @@ export class LakeCommitter {
     this.stats.compactions += 1;
   }
 
-  private feedWindows(list: readonly SourceRecord[]): void {
+  private feedWindows(list: readonly SourceRecord[], eventTimes: number[] = []): void {
     const eligibility = this.eligibility as EligibilityTable;
     for (const r of list) {
       if (r.value === undefined || r.error !== undefined || r.skip !== undefined) continue;
@@ -195,6 +214,7 @@ export class LakeCommitter {
       const row = checked.row as Record<string, unknown>;
       const atMicros = microsOf(row.event_at);
       if (atMicros === undefined) continue;
+      eventTimes.push(atMicros / 1000);
       const crypto = row.source === 'binance';
       const clock = crypto
         ? { date: new Date(atMicros / 1000).toISOString().slice(0, 10), regular: true }

@@ -20,6 +20,12 @@ const pack = (records: readonly FeedRecord[]): string =>
     }),
   );
 
+/** The records of one Redis Stream entry (its `records` field), as the connector packed them. */
+export function entryRecords(fields: readonly string[]): FeedRecord[] {
+  const i = fields.indexOf('records');
+  return i >= 0 ? unpack(fields[i + 1] as string) : [];
+}
+
 const unpack = (text: string): FeedRecord[] =>
   (JSON.parse(text) as Packed[]).map(([dataset, line, raw, value, error]) => ({
     dataset: dataset as FeedRecord['dataset'],
@@ -124,8 +130,7 @@ export async function runRedisCommitter(options: RedisCommitterOptions): Promise
     await ensureGroup(redis, key);
     const handle = async (entries: [string, string[]][]) => {
       for (const [id, fields] of entries) {
-        const i = fields.indexOf('records');
-        const records = i >= 0 ? unpack(fields[i + 1] as string) : [];
+        const records = entryRecords(fields);
         const r = await committer.commit(records, id);
         await redis.xack(key, COMMITTER_GROUP, id);
         summary.entries += 1;
