@@ -290,7 +290,10 @@ export function buildProgram(): Command {
       'fill the gaps the stream worker recorded (ml_stream_gaps) that overlap --from..--to, each for exactly its time range; marks them filled',
     )
     .option('--no-rebuild', 'do not rebuild the models afterwards')
-    .option('--queue', 'rebuild on BullMQ workers (REDIS_URL) instead of in process')
+    .option(
+      '--queue',
+      'on BullMQ workers (REDIS_URL): a task per day (fetch/ingest), then the models; in process otherwise',
+    )
     .option('--detach', 'with --queue: print the run id and return at once')
     .action(action(async () => (await import('./commands/backfill.js')).backfillCommand));
   program
