@@ -1,5 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Lake, LakeSession, tableRef } from '../../layers/index.js';
+import { createLogger, type Lake, LakeSession, tableRef } from '../../layers/index.js';
 import {
   alpacaAdapter,
   type BackfillRequest,
@@ -47,6 +48,15 @@ async function backfill(lake: Lake, req: BackfillRequest, adapter?: VendorAdapte
   } finally {
     session.close();
   }
+}
+
+/** A stream that keeps what the logger writes. */
+function captured(): PassThrough & { text(): string } {
+  const chunks: Buffer[] = [];
+  const stream = new PassThrough() as PassThrough & { text(): string };
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.text = () => Buffer.concat(chunks).toString('utf8');
+  return stream;
 }
 
 async function rows(lake: Lake, sql: string): Promise<unknown[]> {
@@ -144,6 +154,7 @@ describe('backfill from vendor history over HTTP (local vendor server)', () => {
 
   it('honours 429 + Retry-After, retries a 500 and a truncated body', async () => {
     const env = await tempLake();
+    const logs = captured();
     try {
       server.log.length = 0;
       server.faults.rateLimit = { max: 3, windowMs: 1000, retryAfterSeconds: 1 };
@@ -164,6 +175,7 @@ describe('backfill from vendor history over HTTP (local vendor server)', () => {
           settings,
           concurrency: 4,
           adapter: polygonAdapter({ limit: 10 }),
+          logger: createLogger({ level: 'debug', json: true, destination: logs }),
         });
       } finally {
         session.close();
@@ -179,6 +191,10 @@ describe('backfill from vendor history over HTTP (local vendor server)', () => {
         const early = server.log.filter((x) => x.at > r.at + 50 && x.at < r.at + 900);
         expect(early).toEqual([]);
       }
+      // Every retry is logged with its URL, never with a key.
+      const logged = logs.text();
+      expect(logged).toMatch(/vendor request retried/);
+      expect(logged).not.toMatch(/poly-key|secret-never-logged|key-id-123/);
       // Nanosecond times stay exact through paging, spool and ingestion.
       const ns = (await rows(env.lake, `SELECT count(DISTINCT trade_id)::INT AS n FROM bronze.trades`)) as {
         n: number;
