@@ -224,6 +224,8 @@ export function buildProgram(): Command {
     )
     .option('--consumer <name>', "--from redis: this committer's name in the group (default host-pid)")
     .option('--gaps', 'list the recorded gaps of live feeds and exit')
+    .addOption(metricsPortOption())
+    .option('--no-metrics', 'no metrics/health endpoints')
     .action(action(async () => (await import('./commands/stream.js')).streamCommand));
 
   program

@@ -29,6 +29,21 @@ export type LakeEvent =
   | { type: 'run'; status: string; seconds: number }
   /** One gold table served to PostgreSQL. */
   | { type: 'serve'; table: string; rows: number; seconds: number }
+  /**
+   * One live micro-batch of a dataset committed (a duplicate batch reports zeros). `eventTimes`:
+   * epoch ms of its records that carry one, for the event-time-to-commit lag.
+   */
+  | {
+      type: 'stream';
+      source: string;
+      dataset: string;
+      messages: number;
+      accepted: number;
+      quarantined: number;
+      skipped: number;
+      committedAt: number;
+      eventTimes: readonly number[];
+    }
   /** One data-quality check ran. */
   | { type: 'check'; model: string; check: string; severity: string; status: string };
 

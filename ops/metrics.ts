@@ -191,6 +191,9 @@ export function recordLakeEvent(event: LakeEvent): void {
       metrics.serveRows.inc({ table: event.table }, event.rows);
       metrics.serveDuration.observe({ table: event.table }, event.seconds);
       return;
+    case 'stream':
+      recordStreamBatch(event);
+      return;
     case 'check':
       metrics.checkResults.inc({ severity: event.severity, status: event.status });
       return;

@@ -15,6 +15,8 @@ export interface ServiceOpsOptions {
   /** `--metrics-port`; 0 picks a free port. */
   port: number;
   host?: string;
+  /** Check Redis for readiness (default true; false for a process that runs without Redis). */
+  checkRedis?: boolean;
   /** Mount the queue board at /queues (`worker --queue-board`); `admin` allows job actions. */
   queueBoard?: { admin: boolean };
 }
@@ -33,7 +35,7 @@ export interface ServiceOps {
 export async function startServiceOps(options: ServiceOpsOptions): Promise<ServiceOps> {
   const { logger } = options;
   const stopMetrics = installMetrics();
-  const readiness = createReadiness(options.config, options.lake);
+  const readiness = createReadiness(options.config, options.lake, { redis: options.checkRedis !== false });
   const queues: LakeQueues | undefined = options.target ? openLakeQueues(options.target) : undefined;
   const closeRest = async () => {
     stopMetrics();

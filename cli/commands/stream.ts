@@ -29,6 +29,8 @@ export interface StreamFlags {
   maxlen: number;
   consumer?: string;
   gaps?: boolean;
+  metrics?: boolean;
+  metricsPort?: number;
 }
 
 function feedOf(flags: StreamFlags): Feed {
@@ -92,6 +94,18 @@ export async function streamCommand(ctx: CommandContext, flags: StreamFlags): Pr
   const redisWanted = flags.to === 'redis' || flags.from === 'redis' || process.env.REDIS_URL !== undefined;
   const target = redisWanted ? await resolveQueueTarget(ctx.config, ctx.lake) : undefined;
   const streamKey = flags.streamKey ?? `${target?.prefix ?? 'marketlake'}:stream:${flags.source ?? 'alpaca'}`;
+  // /metrics (lag, messages/s: the committer's telemetry events), /healthz, /readyz.
+  const ops =
+    flags.metrics === false
+      ? undefined
+      : await (await import('../../ops/index.js')).startServiceOps({
+          config: ctx.config,
+          lake: ctx.lake,
+          logger: ctx.logger,
+          port: flags.metricsPort ?? 9464,
+          checkRedis: redisWanted,
+          ...(target ? { target } : {}),
+        });
 
   if (flags.to === 'redis') {
     const sink = redisConnectorSink({
@@ -115,6 +129,7 @@ export async function streamCommand(ctx: CommandContext, flags: StreamFlags): Pr
       return summary.fatal ? 1 : 0;
     } finally {
       await sink.close();
+      await ops?.close();
     }
   }
 
@@ -175,5 +190,6 @@ export async function streamCommand(ctx: CommandContext, flags: StreamFlags): Pr
   } finally {
     publisher?.close();
     await session.close();
+    await ops?.close();
   }
 }
