@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { LogLevel } from './config.js';
 
 export type { Logger } from 'pino';
@@ -36,6 +37,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     redact: { paths: REDACT_PATHS, censor: '***' },
   };
   if (json) return pino(base, destination as pino.DestinationStream);
+  // Loaded only for a terminal: scripts and pipes (JSON lines) skip its start-up cost.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   const stream = pretty({
     colorize: process.stderr.isTTY ?? false,
     sync: true,

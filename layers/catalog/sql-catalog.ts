@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import pg from 'pg';
 import { redactUrl } from '../config.js';
 import { CommitError, DuplicateBatchError, StorageError } from '../errors.js';
 import { isLayer, type TableRef } from '../names.js';
@@ -47,6 +46,8 @@ export class SqlCatalog implements Catalog {
     let db: Kysely<CatalogDatabase>;
     let sqlite: Database.Database | undefined;
     if (dialect === 'postgres') {
+      // Loaded here: a local lake's commands never pay for the PostgreSQL client's start-up.
+      const { default: pg } = await import('pg');
       const pool = new pg.Pool({ connectionString: url, max: 4 });
       pool.on('error', () => {}); // idle-client errors surface on the next query instead
       // A connection lost while checked out (a server restart mid-transaction) also emits 'error'

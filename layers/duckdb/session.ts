@@ -50,8 +50,10 @@ type Params = Record<string, string | number | boolean | null>;
  * An in-memory DuckDB with the lake's tables as views (`bronze.trades`, `gold.fact_bars`, ...).
  * Each view is pinned to one catalog snapshot, taken when the session opens (or when the session
  * itself commits to the table), so a query never sees a half-committed table.
- * On a local lake every view is defined at once; on S3 a view is defined (and its files staged
- * into the local cache) the first time a statement reads the table.
+ * Trusted and service sessions on a local lake define every view at once; 'analyst' sessions
+ * (`query`, `sql`) and S3 lakes define a view (staging S3 files into the local cache) the first
+ * time a statement reads the table, which DuckDB's parser names (lakeTablesIn): a query starts
+ * in the time of the tables it reads, not of every table of the lake.
  */
 export class LakeSession {
   private readonly pinned = new Map<string, { ref: TableRef; snapshot: Snapshot }>();
@@ -151,14 +153,21 @@ export class LakeSession {
     const name = qualifiedName(ref);
     this.pinned.set(name, { ref, snapshot });
     this.defined.delete(name);
-    if (this.lake.store.isLocal) await this.defineView(ref, snapshot);
+    if (!this.lazyViews) await this.defineView(ref, snapshot);
+  }
+
+  /** Views are defined when a statement first reads them (see the class comment). */
+  private get lazyViews(): boolean {
+    return !this.lake.store.isLocal || this.access === 'analyst';
   }
 
   /** Define the views `sql` reads that are pinned but not defined yet (stages S3 files). */
   async ensureViewsFor(sql: string): Promise<void> {
-    if (this.lake.store.isLocal) return;
-    const tables = await lakeTablesIn(this.connection, sql);
-    // A statement DuckDB cannot serialise (PRAGMA, SHOW, ...): define every view.
+    if (!this.lazyViews) return;
+    // A statement DuckDB cannot serialise (PRAGMA, SHOW, ...), or one that may list tables
+    // (information_schema, duckdb_tables(), ...): define every view.
+    const lists = /information_schema|pg_catalog|sqlite_master|duckdb_(tables|views|columns)/i.test(sql);
+    const tables = lists ? undefined : await lakeTablesIn(this.connection, sql);
     const refs = tables ?? [...this.pinned.values()].map((p) => p.ref);
     for (const ref of refs) {
       const name = qualifiedName(ref);

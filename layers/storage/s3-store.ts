@@ -1,25 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  NotFound,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type * as S3Storage from '@aws-sdk/lib-storage';
 import { isTransient, StorageError } from '../errors.js';
 import { type RetryOptions, withRetry } from '../retry.js';
 import { FileCache } from './file-cache.js';
 import type { ObjectInfo, ObjectStore } from './object-store.js';
+
+const require = createRequire(import.meta.url);
+let sdk: { s3: typeof S3Sdk; storage: typeof S3Storage } | undefined;
+
+/**
+ * The AWS SDK, loaded when an S3 lake is first opened (synchronously: openLake is): it costs
+ * about half a second of start-up, which commands on a local lake never pay.
+ */
+function awsSdk(): { s3: typeof S3Sdk; storage: typeof S3Storage } {
+  sdk ??= {
+    s3: require('@aws-sdk/client-s3') as typeof S3Sdk,
+    storage: require('@aws-sdk/lib-storage') as typeof S3Storage,
+  };
+  return sdk;
+}
 
 export interface S3StoreOptions {
   /** `s3://bucket/prefix` */
@@ -60,8 +67,8 @@ function describe(err: unknown): string {
 function isMissing(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
   return (
-    err instanceof NoSuchKey ||
-    err instanceof NotFound ||
+    err instanceof awsSdk().s3.NoSuchKey ||
+    err instanceof awsSdk().s3.NotFound ||
     e?.name === 'NotFound' ||
     e?.$metadata?.httpStatusCode === 404
   );
@@ -90,7 +97,8 @@ export class S3ObjectStore implements ObjectStore {
   readonly isLocal = false;
   readonly bucket: string;
   readonly prefix: string;
-  private readonly client: S3Client;
+  private readonly sdk = awsSdk();
+  private readonly client: S3Sdk.S3Client;
   private readonly cache: FileCache;
   private readonly multipartThreshold: number;
   private readonly retry: RetryOptions;
@@ -102,7 +110,7 @@ export class S3ObjectStore implements ObjectStore {
     this.displayUrl = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
     // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 is not for users.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    this.client = new S3Client({
+    this.client = new this.sdk.s3.S3Client({
       region: options.region ?? 'us-east-1',
       ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -144,7 +152,7 @@ export class S3ObjectStore implements ObjectStore {
       const etag = await withRetry(
         async () => {
           if (size > this.multipartThreshold) {
-            const upload = new Upload({
+            const upload = new this.sdk.storage.Upload({
               client: this.client,
               params: { Bucket: this.bucket, Key, Body: createReadStream(localPath) },
               partSize: this.multipartThreshold,
@@ -153,10 +161,12 @@ export class S3ObjectStore implements ObjectStore {
             await upload.done();
           } else {
             await this.client.send(
-              new PutObjectCommand({ Bucket: this.bucket, Key, Body: await readFile(localPath) }),
+              new this.sdk.s3.PutObjectCommand({ Bucket: this.bucket, Key, Body: await readFile(localPath) }),
             );
           }
-          const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+          const head = await this.client.send(
+            new this.sdk.s3.HeadObjectCommand({ Bucket: this.bucket, Key }),
+          );
           if (head.ContentLength !== size) {
             mismatches += 1;
             throw new SizeMismatchError(
@@ -176,7 +186,9 @@ export class S3ObjectStore implements ObjectStore {
     } catch (err) {
       // A cut upload may have left part of an object at the key: nothing references it, remove it
       // if the server lets us (vacuum removes it otherwise).
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })).catch(() => undefined);
+      await this.client
+        .send(new this.sdk.s3.DeleteObjectCommand({ Bucket: this.bucket, Key }))
+        .catch(() => undefined);
       if (err instanceof StorageError) throw err;
       throw new StorageError(`cannot upload ${key} to ${this.displayUrl}: ${describe(err)}`, { cause: err });
     }
@@ -187,7 +199,7 @@ export class S3ObjectStore implements ObjectStore {
     let tag = etag ?? undefined;
     if (!tag) {
       const head = await withRetry(
-        () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key })),
+        () => this.client.send(new this.sdk.s3.HeadObjectCommand({ Bucket: this.bucket, Key })),
         this.retry,
       );
       tag = head.ETag ?? 'none';
@@ -199,7 +211,9 @@ export class S3ObjectStore implements ObjectStore {
     const tmp = `${path}.tmp-${randomUUID()}`;
     try {
       await withRetry(async () => {
-        const got = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key, IfMatch: tag }));
+        const got = await this.client.send(
+          new this.sdk.s3.GetObjectCommand({ Bucket: this.bucket, Key, IfMatch: tag }),
+        );
         await pipeline(got.Body as Readable, createWriteStream(tmp));
       }, this.retry);
       await rename(tmp, path);
@@ -215,7 +229,7 @@ export class S3ObjectStore implements ObjectStore {
     const Key = this.objectKey(key);
     try {
       return await withRetry(async () => {
-        const got = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+        const got = await this.client.send(new this.sdk.s3.GetObjectCommand({ Bucket: this.bucket, Key }));
         return await got.Body!.transformToString('utf8');
       }, this.retry);
     } catch (err) {
@@ -230,7 +244,7 @@ export class S3ObjectStore implements ObjectStore {
       await withRetry(
         () =>
           this.client.send(
-            new PutObjectCommand({ Bucket: this.bucket, Key, Body: Buffer.from(text, 'utf8') }),
+            new this.sdk.s3.PutObjectCommand({ Bucket: this.bucket, Key, Body: Buffer.from(text, 'utf8') }),
           ),
         this.retry,
       );
@@ -249,7 +263,7 @@ export class S3ObjectStore implements ObjectStore {
       const page = await withRetry(
         () =>
           this.client.send(
-            new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken }),
+            new this.sdk.s3.ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken }),
           ),
         this.retry,
       ).catch((err: unknown) => {
@@ -270,7 +284,7 @@ export class S3ObjectStore implements ObjectStore {
     const Key = this.objectKey(key);
     try {
       await withRetry(
-        () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })),
+        () => this.client.send(new this.sdk.s3.DeleteObjectCommand({ Bucket: this.bucket, Key })),
         this.retry,
       );
     } catch (err) {
