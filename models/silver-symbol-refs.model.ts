@@ -16,6 +16,18 @@ export const silverSymbolRefs: ModelDefinition = {
     { name: 'valid_from', description: 'First day this description holds' },
     { name: 'market_timezone', description: 'America/New_York for US equities, UTC for crypto' },
     { name: 'cik', description: 'SEC Central Index Key when the source gives one (links renamed tickers)' },
+    { name: 'figi', description: 'OpenFIGI identifier when the source gives one' },
+    {
+      name: 'entity_id',
+      description:
+        'cik:<CIK>, figi:<FIGI> or issuer:<id>: the company behind the ticker (null when the source names none)',
+    },
+    { name: 'source', description: "Reference source ('' when the file named none)" },
+    {
+      name: 'snapshot',
+      description:
+        'full: the file listed every symbol of its source on valid_from; changes: only what changed',
+    },
     {
       name: 'declared_valid_to',
       description: 'Last day (exclusive) the source declares for the symbol, if any',
