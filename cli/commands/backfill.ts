@@ -160,8 +160,11 @@ function printPlan(plan: BackfillPlan, models: string[], days: string[]): void {
 export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags): Promise<number> {
   if (flags.from > flags.to) throw new UsageError(`--from ${flags.from} is after --to ${flags.to}`);
   if (flags.files?.length && !flags.files.some(hasPlaceholder)) return legacyBackfill(ctx, flags);
-  const req = await requestOf(ctx, flags);
   const settings = vendorSettingsFromEnv();
+  const req = await requestOf(ctx, flags);
+  // The plan's time estimate uses the rate this run will have (--rpm, else BACKFILL_RPM_<VENDOR>).
+  if (req.vendor && !req.vendor.requestsPerMinute)
+    req.vendor = { ...req.vendor, requestsPerMinute: settings[req.vendor.source].requestsPerMinute };
   const plan = await planBackfill(ctx.lake, req);
   const dataset = (req.files?.dataset ??
     req.vendor?.dataset ??

@@ -8,7 +8,7 @@ import { ingestFile } from '../ingest.js';
 import type { BackfillPlan, PlannedWork } from './backfill-plan.js';
 import { BackfillLedger } from './ledger.js';
 import { type FetchUnit, type VendorAdapter, vendorAdapter } from './vendor-adapters.js';
-import { VendorClient, type VendorName } from './vendor-http.js';
+import { VendorClient, type VendorFetcher, type VendorName } from './vendor-http.js';
 import type { VendorSettings } from './vendor-settings.js';
 
 export interface WorkResult {
@@ -89,7 +89,7 @@ function daysOf(from: string, to: string): string[] {
 
 /** Fetch a unit's pages into a spool file the vendor's own ingest format reads. */
 async function spoolUnit(
-  client: VendorClient,
+  client: VendorFetcher,
   adapter: VendorAdapter,
   unit: FetchUnit,
   dir: string,
@@ -184,10 +184,10 @@ export async function runBackfill(
         const adapter =
           options.adapter ??
           vendorAdapter(unit.source, options.alpacaFeed ? { alpacaFeed: options.alpacaFeed } : {});
-        const client = clientFor(unit.source);
-        const before = client.stats.requests;
+        // Its own count: other units share the client (and its pace) at the same time.
+        const client = clientFor(unit.source).counted();
         const { file, lines } = await spoolUnit(client, adapter, unit, spool);
-        sums.requests = client.stats.requests - before;
+        sums.requests = client.requests;
         try {
           // Nothing in the range (a weekend, a holiday): nothing to commit, but the work is done.
           if (lines > 0)

@@ -1,5 +1,5 @@
 import type { IngestFlags } from '../ingest.js';
-import type { VendorClient, VendorName } from './vendor-http.js';
+import type { VendorFetcher, VendorName } from './vendor-http.js';
 
 /** Datasets and bar intervals the vendor adapters fetch. */
 export const BACKFILL_DATASETS = ['trades', 'bars'] as const;
@@ -37,7 +37,7 @@ export interface VendorAdapter {
   readonly vendor: VendorName;
   readonly datasets: readonly BackfillDataset[];
   /** Pages of the unit, each as its exact body text (and parsed). */
-  pages(client: VendorClient, unit: FetchUnit): AsyncGenerator<{ text: string; json: unknown }>;
+  pages(client: VendorFetcher, unit: FetchUnit): AsyncGenerator<{ text: string; json: unknown }>;
   lines(page: { text: string; json: unknown }, unit: FetchUnit): string[];
   extension(unit: FetchUnit): string;
   flags(unit: FetchUnit): IngestFlags;

@@ -42,6 +42,12 @@ export interface VendorClientOptions {
   logger?: Logger;
 }
 
+/** What an adapter fetches through: URLs on the vendor's base, and JSON bodies. */
+export interface VendorFetcher {
+  url(path: string, query?: Record<string, string | number | undefined>): string;
+  getJson(url: string): Promise<VendorResponse>;
+}
+
 export interface VendorResponse {
   /** The body exactly as sent (numbers beyond 2^53 stay exact here). */
   text: string;
@@ -102,8 +108,20 @@ export class VendorClient {
     }
   }
 
-  /** GET a JSON body, retried per the rules above. */
-  async getJson(url: string): Promise<VendorResponse> {
+  /** A view of this client (same pace, same pauses) that counts the requests made through it. */
+  counted(): VendorFetcher & { readonly requests: number } {
+    let requests = 0;
+    return {
+      url: (path, query) => this.url(path, query),
+      getJson: (url) => this.getJson(url, () => (requests += 1)),
+      get requests() {
+        return requests;
+      },
+    };
+  }
+
+  /** GET a JSON body, retried per the rules above; `onAttempt` is called for every request sent. */
+  async getJson(url: string, onAttempt?: () => void): Promise<VendorResponse> {
     const target = new URL(url);
     if (target.origin !== this.origin)
       throw new VendorHttpError(
@@ -113,24 +131,30 @@ export class VendorClient {
           permanent: true,
         },
       );
-    return withRetry((attempt) => this.attempt(url, attempt), {
-      budgetMs: this.options.retryBudgetMs ?? 120_000,
-      baseDelayMs: 200,
-      maxDelayMs: 5_000,
-      retryable: (e) => e instanceof VendorHttpError && !e.permanent,
-      onRetry: (e, attempt, delayMs) => {
-        this.stats.retries += 1;
-        this.options.logger?.warn(
-          { vendor: this.vendor, url: redactUrl(url), attempt, delayMs, err: (e as Error).message },
-          'vendor request retried',
-        );
+    return withRetry(
+      (attempt) => {
+        return this.attempt(url, attempt, onAttempt);
       },
-    });
+      {
+        budgetMs: this.options.retryBudgetMs ?? 120_000,
+        baseDelayMs: 200,
+        maxDelayMs: 5_000,
+        retryable: (e) => e instanceof VendorHttpError && !e.permanent,
+        onRetry: (e, attempt, delayMs) => {
+          this.stats.retries += 1;
+          this.options.logger?.warn(
+            { vendor: this.vendor, url: redactUrl(url), attempt, delayMs, err: (e as Error).message },
+            'vendor request retried',
+          );
+        },
+      },
+    );
   }
 
-  private async attempt(url: string, attempt: number): Promise<VendorResponse> {
+  private async attempt(url: string, attempt: number, onAttempt?: () => void): Promise<VendorResponse> {
     await this.slot();
     this.stats.requests += 1;
+    onAttempt?.();
     let res: Response;
     let text: string;
     try {
