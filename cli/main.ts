@@ -428,6 +428,9 @@ export function buildProgram(): Command {
     )
     .option('--port <n>', 'port to listen on', int('--port'), 8080)
     .option('--host <addr>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .addOption(metricsPortOption())
+    .option('--no-metrics', 'no metrics/health endpoints')
+    .option('--queue-admin', 'with REDIS_URL: the queue board at /queues may retry, promote and remove jobs')
     .action(action(async () => (await import('./commands/ui.js')).uiCommand));
 
   program

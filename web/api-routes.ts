@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type Lake, qualifiedName, REPORTS_PREFIX } from '../layers/index.js';
+import { type Lake, parseTableName, qualifiedName, REPORTS_PREFIX } from '../layers/index.js';
 import {
   AlertsQuery,
   BarsQuery,
@@ -11,6 +11,7 @@ import {
   RunsQuery,
   SymbolPath,
   SymbolsQuery,
+  TablePath,
   TradesQuery,
 } from './api-schemas.js';
 import type { GoldReader, Row, SilverReader, TimeRange } from './gold-reader.js';
@@ -289,6 +290,30 @@ export const API_ROUTES: readonly ApiRoute[] = [
         });
       }
       return { body: { data } };
+    },
+  }),
+  route({
+    path: '/tables/:table/snapshots',
+    summary: "A table's snapshots (versions), newest first: when, what operation, files and rows",
+    tag: 'pipeline',
+    params: TablePath,
+    query: EmptyQuery,
+    returns: '{ table, data: [{ version, snapshot_id, committed_at, operation, files, rows }] }',
+    handler: async ({ params, sources }) => {
+      const ref = parseTableName(params.table);
+      const history = await sources.lake.catalog.history(ref);
+      if (history.length === 0) notFound(`no table ${params.table}`);
+      const data = history
+        .map((h) => ({
+          version: h.version,
+          snapshot_id: h.snapshotId,
+          committed_at: h.committedAt,
+          operation: h.operation,
+          files: h.files,
+          rows: h.rows,
+        }))
+        .sort((a, b) => b.version - a.version);
+      return { body: { table: params.table, data } };
     },
   }),
 ];

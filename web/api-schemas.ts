@@ -101,6 +101,16 @@ export const RunPath = z.strictObject({
     .meta({ description: 'Run id' }),
 });
 
+export const TablePath = z.strictObject({
+  table: z
+    .string()
+    .regex(
+      /^(bronze|silver|gold|quarantine)\.[a-z][a-z0-9_]{0,62}$/,
+      'must be <layer>.<table>, e.g. gold.fact_bars',
+    )
+    .meta({ description: 'Qualified table name, e.g. gold.fact_bars' }),
+});
+
 export const LivePath = z.strictObject({
   kind: z.enum(LIVE_KINDS).meta({ description: 'alerts, bars or trades' }),
 });

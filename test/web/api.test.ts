@@ -203,6 +203,15 @@ describe('REST API /api/v1 over gold (lake and PostgreSQL)', () => {
     const bars = tables.body.data.find((t: { table: string }) => t.table === 'gold.fact_bars');
     const [n] = await fx.session.all<{ n: string }>('SELECT count(*) AS n FROM gold.fact_bars');
     expect(bars.rows).toBe(Number(n!.n));
+    const snapshots = await get(lakeApp, '/api/v1/tables/gold.fact_bars/snapshots');
+    expect(snapshots.body.data).toHaveLength(bars.snapshots);
+    expect(snapshots.body.data[0]).toMatchObject({
+      version: bars.version,
+      rows: bars.rows,
+      files: bars.files,
+    });
+    expect((await get(lakeApp, '/api/v1/tables/gold.no_such_table/snapshots')).status).toBe(404);
+    expect((await get(lakeApp, '/api/v1/tables/..%2Fetc/snapshots')).status).toBe(400);
     const dq = await get(lakeApp, '/api/v1/dq/latest');
     expect(dq.body.summary.checks).toBe(dq.body.results.length);
   });

@@ -148,6 +148,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in a real browser (Debian 
     const bars = page.locator('[data-testid=tables] tr', { hasText: 'gold.fact_bars' });
     const [n] = await fx.session.all<{ n: string }>('SELECT count(*) AS n FROM gold.fact_bars');
     expect(await bars.locator('td').nth(1).textContent()).toBe(Number(n!.n).toLocaleString('en-US'));
+    await bars.locator('a').click();
+    await page.waitForSelector('[data-testid=snapshots] tbody tr');
+    expect(await page.textContent('[data-testid=snapshots] h3')).toBe('Snapshots of gold.fact_bars');
     await page.screenshot({ path: join(ARTIFACTS, 'pipeline.png'), fullPage: true });
   });
 });

@@ -4,7 +4,7 @@ import { api, clear, el, fmt } from '../dom.js';
 
 const duration = (a, b) => (a && b ? Date.parse(b) - Date.parse(a) : undefined);
 
-function table(headers, rows, attrs = {}) {
+function tableOf(headers, rows, attrs = {}) {
   return el(
     'table',
     { class: 'grid', ...attrs },
@@ -15,6 +15,29 @@ function table(headers, rows, attrs = {}) {
 
 export async function pipelineView(main) {
   const tasksBox = el('div', { 'data-testid': 'tasks' });
+  const snapshotsBox = el('div', { 'data-testid': 'snapshots' });
+
+  async function showSnapshots(table) {
+    const { data } = await api(`/api/v1/tables/${encodeURIComponent(table)}/snapshots`);
+    clear(snapshotsBox).append(
+      el('h3', {}, `Snapshots of ${table}`),
+      tableOf(
+        ['Version', 'Snapshot', 'Committed', 'Operation', 'Files', 'Rows'],
+        data.map((s) =>
+          el(
+            'tr',
+            {},
+            el('td', { class: 'num' }, String(s.version)),
+            el('td', { class: 'num' }, String(s.snapshot_id)),
+            el('td', {}, fmt.time(s.committed_at)),
+            el('td', {}, s.operation),
+            el('td', { class: 'num' }, fmt.int(s.files)),
+            el('td', { class: 'num' }, fmt.int(s.rows)),
+          ),
+        ),
+      ),
+    );
+  }
   const [runs, tables, dq] = await Promise.all([
     api('/api/v1/runs?limit=20'),
     api('/api/v1/tables'),
@@ -26,7 +49,7 @@ export async function pipelineView(main) {
     clear(tasksBox).append(
       el('h3', {}, `Run ${run.runId} · ${run.status}`),
       run.error ? el('p', { class: 'error' }, run.error) : '',
-      table(
+      tableOf(
         ['Task', 'Status', 'Attempts', 'Started', 'Duration', 'Rows out', 'Partitions', 'Worker', 'Error'],
         tasks.map((t) =>
           el(
@@ -56,7 +79,7 @@ export async function pipelineView(main) {
           {},
           `${dq.summary.passed}/${dq.summary.checks} checks passed, ${dq.summary.failed} failed, ${dq.summary.warned} warnings · ${fmt.time(dq.generatedAt)}`,
         ),
-        table(
+        tableOf(
           ['Model', 'Check', 'Severity', 'Status', 'Failing rows'],
           dq.results
             .filter((r) => r.status !== 'pass')
@@ -78,7 +101,7 @@ export async function pipelineView(main) {
   main.append(
     el('h1', {}, 'Pipeline'),
     el('h2', {}, 'Recent runs'),
-    table(
+    tableOf(
       ['Run', 'Trigger', 'Command', 'Status', 'Started', 'Duration'],
       runs.data.map((r) =>
         el(
@@ -112,13 +135,27 @@ export async function pipelineView(main) {
     el('h2', {}, 'Data quality (latest report)'),
     dqBox,
     el('h2', {}, 'Tables'),
-    table(
+    tableOf(
       ['Table', 'Rows', 'Files', 'Size', 'Version', 'Snapshots', 'Last commit'],
       tables.data.map((t) =>
         el(
           'tr',
           {},
-          el('td', {}, t.table),
+          el(
+            'td',
+            {},
+            el(
+              'a',
+              {
+                href: '#/pipeline',
+                onclick: (e) => {
+                  e.preventDefault();
+                  showSnapshots(t.table);
+                },
+              },
+              t.table,
+            ),
+          ),
           el('td', { class: 'num' }, fmt.int(t.rows)),
           el('td', { class: 'num' }, fmt.int(t.files)),
           el('td', { class: 'num' }, `${(t.bytes / 1e6).toFixed(2)} MB`),
@@ -129,6 +166,7 @@ export async function pipelineView(main) {
       ),
       { 'data-testid': 'tables' },
     ),
+    snapshotsBox,
   );
   if (runs.data[0]) await showRun(runs.data[0].runId);
 }
