@@ -18,7 +18,7 @@ describe('marketlake ui (the real command)', () => {
     const { REDIS_URL: _unset, DATABASE_URL: _none, ...rest } = process.env;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'cli/main.ts', '--lake', env.dir, 'ui', '--port', '0'],
+      ['--import', 'tsx', 'cli/main.ts', '--lake', env.dir, 'ui', '--port', '0', '--no-metrics'],
       {
         cwd: root,
         env: { ...rest, LOG_LEVEL: 'warn' },
