@@ -6,6 +6,8 @@
  * - BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY: trades per symbol and day for the models (default 20,000)
  * - BENCH_QUEUE_TRADES_PER_SYMBOL_DAY: the same for the BullMQ run (default 2,000)
  * - BENCH_SENTIMENT_POSTS: StockNet tweets scored by the sentiment bench (default 20,000)
+ * - BENCH_QUALITY_TRADES_PER_SYMBOL_DAY: trades per symbol and day of the quality bench's lake
+ *   (default 200,000: 10 symbols × 5 sessions = 10M trades); checks against 25% of the build
  * - BENCH_SERVE_ROWS: gold.fact_bars rows served to PostgreSQL beside psql \copy (default 10,000,000)
  * - bars: every AlgoSeek day of ../shared/data (MARKETLAKE_SHARED_DATA), our 1m bars against the
  *   vendor's minute bars, eligibility and naive builds, beside the 99% target
@@ -21,6 +23,7 @@ import { benchBackfill } from './backfill.bench.js';
 import { benchBars } from './bars.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLake } from './lake.bench.js';
+import { benchQuality } from './quality.bench.js';
 import { benchQueue } from './queue.bench.js';
 import { type BenchResult, printResults } from './report.js';
 import { benchSentiment } from './sentiment.bench.js';
@@ -34,6 +37,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   lake: () => benchLake(size('BENCH_LAKE_ROWS', 10_000_000)),
   transform: () => benchTransform(size('BENCH_TRANSFORM_TRADES_PER_SYMBOL_DAY', 20_000)),
   queue: () => benchQueue(size('BENCH_QUEUE_TRADES_PER_SYMBOL_DAY', 2_000)),
+  quality: () => benchQuality(size('BENCH_QUALITY_TRADES_PER_SYMBOL_DAY', 200_000)),
   sentiment: () => benchSentiment(size('BENCH_SENTIMENT_POSTS', 20_000)),
   bars: () => benchBars(),
   serve: () => benchServe(size('BENCH_SERVE_ROWS', 10_000_000)),

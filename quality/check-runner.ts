@@ -103,7 +103,7 @@ async function runTarget(
   let scan: ScanRow[] | undefined;
   let scanError: string | undefined;
   try {
-    scan = await sharedScan(session, target, rowChecks);
+    scan = await sharedScan(session, target, rowChecks, options);
   } catch (err) {
     scanError = message(err);
   }
@@ -206,52 +206,61 @@ async function runTarget(
 }
 
 /**
- * One query for all row-level checks of a table: row count and one filtered count per check, per
- * partition. When it fails (a check names a column the table lacks), each check is scanned alone so
- * the others still report, and the broken one reports its own error.
+ * One query for all row-level checks of a table: one filtered count per check, per partition, over
+ * only the rows that break at least one rule (`WHERE p1 OR p2 ...`, which lets DuckDB skip most of
+ * the aggregation on clean data). Rows per partition come from the catalog's file list, not a scan.
+ * When the query fails (a check names a column the table lacks), each check is scanned alone so the
+ * others still report, and the broken one reports its own error.
  */
 async function sharedScan(
   session: LakeSession,
   target: CheckTarget,
   checks: readonly ModelCheck[],
+  scope: { from?: string; to?: string },
 ): Promise<ScanRow[]> {
-  const part = target.partitionColumn ? `CAST(${ident(target.partitionColumn)} AS VARCHAR)` : `'*'`;
-  const scope = partitionScopeSql(target.partitionColumn ?? undefined);
-  const query = (list: readonly ModelCheck[]) =>
-    `SELECT ${part} AS partition, count(*) AS rows${list.map((c, i) => `, count(*) FILTER (WHERE ${c.failWhen}) AS c${i}`).join('')} FROM ${viewName(target.ref)} WHERE ${scope} GROUP BY ALL ORDER BY 1`;
-  const read = async (list: readonly ModelCheck[]) =>
-    (await session.all<Record<string, string | number | null>>(query(list))).map((r) => ({
-      partition: String(r.partition ?? ''),
-      rows: Number(r.rows),
-      failing: list.map((_c, i) => Number(r[`c${i}`] ?? 0)),
-    }));
+  const snapshot = session.snapshotOf(target.ref) ?? (await session.lake.catalog.snapshot(target.ref));
+  const rows = new Map<string, number>();
+  for (const f of snapshot?.files ?? []) {
+    const p = target.partitionColumn ? (f.partition ?? '') : '*';
+    if (target.partitionColumn && ((scope.from && p < scope.from) || (scope.to && p > scope.to))) continue;
+    rows.set(p, (rows.get(p) ?? 0) + f.rows);
+  }
+  const part = target.partitionColumn
+    ? `coalesce(CAST(${ident(target.partitionColumn)} AS VARCHAR), '')`
+    : `'*'`;
+  const where = partitionScopeSql(target.partitionColumn ?? undefined);
+  const read = async (list: readonly ModelCheck[]) => {
+    const counts = new Map<string, number[]>();
+    if (list.length === 0) return counts;
+    const sql = `SELECT ${part} AS partition${list.map((c, i) => `, count(*) FILTER (WHERE ${c.failWhen}) AS c${i}`).join('')} FROM ${viewName(target.ref)} WHERE ${where} AND (${list.map((c) => `(${c.failWhen})`).join(' OR ')}) GROUP BY ALL`;
+    for (const r of await session.all<Record<string, string | number | null>>(sql))
+      counts.set(
+        String(r.partition ?? ''),
+        list.map((_c, i) => Number(r[`c${i}`] ?? 0)),
+      );
+    return counts;
+  };
+  const assemble = (failing: (p: string, i: number) => number) =>
+    [...rows.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([partition, n]) => ({
+        partition,
+        rows: n,
+        failing: checks.map((_c, i) => failing(partition, i)),
+      }));
   try {
-    return await read(checks);
+    const counts = await read(checks);
+    return assemble((p, i) => counts.get(p)?.[i] ?? 0);
   } catch (err) {
     if (checks.length <= 1) throw err;
   }
-  const base = await read([]);
-  const byPartition = new Map(base.map((r) => [r.partition, { ...r, failing: [] as number[] }]));
-  const broken: ModelCheck[] = [];
-  for (const [i, check] of checks.entries()) {
-    let rows: ScanRow[];
-    try {
-      rows = await read([check]);
-    } catch {
-      broken.push(check);
-      rows = [];
-    }
-    const counts = new Map(rows.map((r) => [r.partition, r.failing[0] ?? 0]));
-    for (const [p, r] of byPartition) r.failing[i] = counts.get(p) ?? 0;
-  }
-  if (broken.length > 0) {
-    // Report the broken checks as errors through their own query (its message names the problem).
-    for (const check of broken) {
-      const idx = checks.indexOf(check);
-      for (const r of byPartition.values()) r.failing[idx] = Number.NaN;
-    }
-  }
-  return [...byPartition.values()];
+  // One check broke the shared query: scan each alone; a broken one gets NaN (reported as an error).
+  const each: (Map<string, number[]> | undefined)[] = [];
+  for (const check of checks) each.push(await read([check]).catch(() => undefined));
+  return assemble((p, i) => {
+    const counts = each[i];
+    return counts ? (counts.get(p)?.[0] ?? 0) : Number.NaN;
+  });
 }
 
 /** Rows per partition from the catalog's file list (no scan). */
