@@ -5,7 +5,13 @@ import { firstRecordKeys } from './bronze/bulk-sql.js';
 import { readFirstLine } from './bronze/file-scan.js';
 import { type IngestEngine, type IngestFileResult, ingestMappedFile } from './bronze/ingest-file.js';
 import { ingestVendorFile } from './bronze/ingest-vendor.js';
-import { assertMappingFits, readIdentityOf, resolveAlternatives } from './mapping-check.js';
+import {
+  assertConstantsFit,
+  assertMappingFits,
+  readIdentityOf,
+  resolveAlternatives,
+  vendorReadIdentityOf,
+} from './mapping-check.js';
 import { headerNames } from './sources/csv-records.js';
 import { ingestDailyBarFile, ingestFactorFile } from './sources/factor-file.source.js';
 import { documentFormatOf, formatMapping, INGEST_FORMATS, type IngestFormat } from './sources/formats.js';
@@ -137,6 +143,17 @@ async function constantsOf(
 
 const vendorOnly = (format: string) => format === 'algoseek-factors' || format === 'algoseek-daily';
 
+/** A vendor file's `--map` constants, checked against their rules, and its read identity. */
+async function checkedConstants(
+  dataset: DatasetName,
+  file: string,
+  flags: IngestFlags,
+): Promise<{ constants: Record<string, string>; readIdentity: string }> {
+  const constants = await constantsOf(dataset, flags);
+  assertConstantsFit(dataset, constants, file);
+  return { constants, readIdentity: vendorReadIdentityOf(dataset, flags.format, constants, flags.symbol) };
+}
+
 /** Refuse, before anything is read, a path that is not a readable regular file. */
 export async function assertInputFile(file: string): Promise<void> {
   let info: Awaited<ReturnType<typeof stat>>;
@@ -240,7 +257,7 @@ async function ingestReadableFile(
     ? ingestVendorFile(session, file, {
         format: vendor,
         dataset,
-        constants: await constantsOf(dataset, flags),
+        ...(await checkedConstants(dataset, file, flags)),
         ...(flags.symbol ? { symbol: flags.symbol } : {}),
         ...(flags.force ? { force: true } : {}),
       })

@@ -95,3 +95,45 @@ export function batchHash(contentHash: string, readIdentity: string | undefined)
   if (!readIdentity) return contentHash;
   return createHash('sha256').update(contentHash).update('\n').update(readIdentity).digest('hex');
 }
+
+/** A vendor adapter's read identity: its format, `--map` constants and `--symbol`, and the contract. */
+export function vendorReadIdentityOf(
+  dataset: ColumnMapping['dataset'],
+  format: string,
+  constants: Readonly<Record<string, string>>,
+  symbol: string | undefined,
+): string {
+  const sortedConstants = Object.fromEntries(
+    Object.entries(constants).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return JSON.stringify({
+    contract: DATASETS[dataset].contractVersion,
+    format,
+    constants: sortedConstants,
+    symbol: symbol ?? null,
+  });
+}
+
+/** Vendor `--map` constants checked against their fields' rules before the file is read (exit 2). */
+export function assertConstantsFit(
+  dataset: ColumnMapping['dataset'],
+  constants: Readonly<Record<string, string>>,
+  file: string,
+): void {
+  const fields: Record<string, FieldSource> = {};
+  for (const [field, value] of Object.entries(constants)) fields[field] = { constant: value };
+  assertMappingFits(
+    {
+      dataset,
+      layout: 'jsonl',
+      header: true,
+      delimiter: ',',
+      fields,
+      timeUnit: 'iso',
+      timeZone: 'UTC',
+      priceScale: 1,
+    },
+    undefined,
+    file,
+  );
+}

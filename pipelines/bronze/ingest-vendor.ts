@@ -1,5 +1,6 @@
 import type { DatasetName } from '../../contracts/index.js';
 import { type LakeSession, tableRef } from '../../layers/index.js';
+import { batchHash } from '../mapping-check.js';
 import { alpacaSqlMapping } from '../sources/vendors/alpaca-sql.js';
 import { isJsonLinesFile } from '../sources/vendors/documents.js';
 import { type DocumentFormat, readVendorRecords } from '../sources/vendors/vendor-source.js';
@@ -15,6 +16,8 @@ export interface IngestVendorOptions {
   /** Constant fields (`--map field='value'`), e.g. `interval='1d'` for Alpaca daily bars. */
   constants?: Readonly<Record<string, string>>;
   force?: boolean;
+  /** How the file is read (format, constants, symbol, contract version): part of the batch key. */
+  readIdentity?: string;
 }
 
 /** The first line of a JSON Lines file as an object, when it is one. */
@@ -57,6 +60,7 @@ async function ingestAlpacaSql(
       mapping,
       engine: 'sql',
       strictOnly: true,
+      ...(options.readIdentity ? { readIdentity: options.readIdentity } : {}),
       ...(options.force ? { force: true } : {}),
     });
   } catch (err) {
@@ -80,7 +84,8 @@ export async function ingestVendorFile(
 ): Promise<IngestFileResult> {
   const fast = await ingestAlpacaSql(session, file, options);
   if (fast) return fast;
-  const scan = await scanFile(file);
+  const content = await scanFile(file);
+  const scan = { ...content, contentHash: batchHash(content.contentHash, options.readIdentity) };
   if (
     !options.force &&
     (await session.lake.catalog.findBatch(tableRef('bronze', options.dataset), scan.contentHash))
