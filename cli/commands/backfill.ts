@@ -22,7 +22,6 @@ import {
   DATE_PLACEHOLDERS,
   planBackfill,
   runBackfill,
-  type StreamGapRecord,
   VENDORS,
   type VendorName,
   vendorSettingsFromEnv,
@@ -55,26 +54,14 @@ export interface BackfillFlags {
 
 const hasPlaceholder = (f: string) => DATE_PLACEHOLDERS.some((p) => f.includes(p));
 
-/** The stream worker's gap log as the lake offers it once the streaming issue (#13) has landed. */
-interface GapLog {
-  list(options?: { all?: boolean }): Promise<StreamGapRecord[]>;
-  markFilled(gapId: number, filledAt?: string): Promise<void>;
-}
-
-function gapLogOf(ctx: CommandContext): GapLog {
-  const log = (ctx.lake as unknown as { streamGaps?: GapLog }).streamGaps;
-  if (!log)
-    throw new UsageError(
-      "--gaps needs the stream worker's gap log (catalog table ml_stream_gaps, from the streaming issue #13); this build has none",
-    );
-  return log;
-}
+/** The stream worker's gap log (catalog table `ml_stream_gaps`, migration 0005_stream). */
+type GapLog = CommandContext['lake']['streamGaps'];
 
 async function requestOf(ctx: CommandContext, flags: BackfillFlags): Promise<BackfillRequest> {
   const base = { from: flags.from, to: flags.to, ...(flags.force ? { force: true } : {}) };
   if (flags.gaps) {
     // Unfilled gaps that overlap [--from, --to].
-    const gaps = (await gapLogOf(ctx).list()).filter(
+    const gaps = (await ctx.lake.streamGaps.list()).filter(
       (g) => g.gapTo.slice(0, 10) >= flags.from && g.gapFrom.slice(0, 10) <= flags.to,
     );
     return { ...base, gaps: { gaps, ...(flags.symbols ? { symbols: flags.symbols.split(',') } : {}) } };
@@ -213,7 +200,7 @@ export async function backfillCommand(ctx: CommandContext, flags: BackfillFlags)
     } finally {
       progress.stop();
     }
-    if (req.gaps) await markGapsFilled(gapLogOf(ctx), plan, summary);
+    if (req.gaps) await markGapsFilled(ctx.lake.streamGaps, plan, summary);
     const days = summary.changedDays;
     let modelStatus: { model: string; status: string; rows: number | null; error: string }[] = [];
     let modelsFailed = 0;
