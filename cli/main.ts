@@ -120,7 +120,10 @@ export function buildProgram(): Command {
     .description(
       'load files into bronze.<dataset>; invalid records go to quarantine.<dataset>; prints read/accepted/quarantined/skipped counts per file',
     )
-    .argument('<dataset>', 'trades, quotes, bars, sentiment_posts, symbol_refs, corporate_actions or index_changes')
+    .argument(
+      '<dataset>',
+      'trades, quotes, bars, sentiment_posts, symbol_refs, corporate_actions or index_changes',
+    )
     .argument('<file...>', 'input files (.gz is decompressed)')
     .requiredOption(
       '--format <fmt>',
