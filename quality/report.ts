@@ -256,7 +256,7 @@ export function barChart(
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2328;max-width:1200px}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}
 .cards{display:flex;gap:1rem;margin:1rem 0}.card{border:1px solid #d0d7de;border-radius:6px;padding:.6rem 1.2rem;min-width:7rem}
-.card b{display:block;font-size:1.8rem}.card.pass b{color:#1a7f37}.card.fail b{color:#cf222e}.card.warn b{color:#9a6700}
+.card strong{display:block;font-size:1.8rem}.card.pass strong{color:#1a7f37}.card.fail strong{color:#cf222e}.card.warn strong{color:#9a6700}
 tr.pass td:first-child{color:#1a7f37}tr.fail td:first-child,tr.error td:first-child{color:#cf222e;font-weight:bold}tr.warn td:first-child{color:#9a6700}
 .chart{display:inline-block;margin:.5rem 1.5rem .5rem 0;width:320px}.chart figcaption{font-size:.85rem}
 .bars{display:flex;align-items:flex-end;gap:1px;height:70px;border-bottom:1px solid #8c959f}.bar{flex:1;background:#0969da;min-width:2px}
@@ -267,7 +267,7 @@ tr.pass td:first-child{color:#1a7f37}tr.fail td:first-child,tr.error td:first-ch
 export function renderHtml(report: QualityReport): string {
   const s = report.summary;
   const card = (cls: string, n: number, label: string) =>
-    `<div class="card ${cls}"><b>${n}</b>${escapeHtml(label)}</div>`;
+    `<div class="card ${cls}"><strong>${n}</strong>${escapeHtml(label)}</div>`;
   const blocked =
     report.blocked.length > 0
       ? `<div class="blocked"><p><strong>Not served</strong> (kept at their served version):</p><ul>${report.blocked

@@ -321,7 +321,10 @@ describe('data-quality checks', () => {
     const html = renderHtml(report);
     expect(html).toContain('class="bars"');
     expect(html).toContain('Changed since the last run');
+    // No live markup of its own either (the fault suite's hostile-input scan expects none).
+    expect(html).not.toMatch(/<\s*(script|img|svg|iframe|b)\b/i);
     const md = renderMarkdown(report);
+    expect(md.match(/```/g)?.length ?? 0).toBe(2 * (md.match(/^## /gm)?.length ?? 0));
     expect(md).toContain('| silver.qc_quotes | quotes_not_crossed | fail | pass |');
   });
 
