@@ -4,7 +4,12 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LakeSession, literal, openLake } from '../layers/index.js';
-import { identityMapping, ingestMappedFile } from '../pipelines/index.js';
+import {
+  type IngestFileResult,
+  identityMapping,
+  ingestMappedFile,
+  ingestVendorFile,
+} from '../pipelines/index.js';
 import type { BenchResult } from './report.js';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'JPM', 'XOM', 'SPY'];
@@ -16,10 +21,13 @@ const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'JPM',
 export async function writeInputs(
   dir: string,
   rows: number,
-): Promise<{ jsonl: string; csv: string; dirty: string }> {
+): Promise<{ jsonl: string; csv: string; dirty: string; alpaca: string }> {
   const jsonl = join(dir, 'trades.jsonl');
   const csv = join(dir, 'trades.csv');
   const dirty = join(dir, 'trades-1pct-refused.jsonl');
+  const alpaca = join(dir, 'trades-alpaca.jsonl');
+  const a = createWriteStream(alpaca);
+  let ba = '';
   const j = createWriteStream(jsonl);
   const c = createWriteStream(csv);
   const d = createWriteStream(dirty);
@@ -46,10 +54,14 @@ export async function writeInputs(
     bj += `${JSON.stringify(t)}\n`;
     bd += `${JSON.stringify(i % 100 === 99 ? { ...t, price: -t.price } : t)}\n`;
     bc += `${symbol},${at},${price},${t.size},P,${i},@,C,bench\n`;
+    // The same trade as Alpaca's stream message (its own key names, `i` a number).
+    ba += `${JSON.stringify({ T: 't', S: symbol, i, x: 'P', p: t.price, s: t.size, c: t.conditions, t: at, z: 'C' })}\n`;
     if (bj.length > 1 << 20) {
       if (!j.write(bj)) await once(j, 'drain');
       if (!c.write(bc)) await once(c, 'drain');
       if (!d.write(bd)) await once(d, 'drain');
+      if (!a.write(ba)) await once(a, 'drain');
+      ba = '';
       bj = '';
       bc = '';
       bd = '';
@@ -58,8 +70,9 @@ export async function writeInputs(
   j.end(bj);
   c.end(bc);
   d.end(bd);
-  await Promise.all([once(j, 'finish'), once(c, 'finish'), once(d, 'finish')]);
-  return { jsonl, csv, dirty };
+  a.end(ba);
+  await Promise.all([once(j, 'finish'), once(c, 'finish'), once(d, 'finish'), once(a, 'finish')]);
+  return { jsonl, csv, dirty, alpaca };
 }
 
 /**
@@ -88,6 +101,12 @@ export async function benchIngest(rows: number, repeat = 1): Promise<BenchResult
       );
       const cases = [
         { file: files.jsonl, layout: 'jsonl', label: 'JSONL', refused: 0 },
+        {
+          file: files.alpaca,
+          layout: 'jsonl',
+          label: 'Alpaca stream messages (--format alpaca)',
+          refused: 0,
+        },
         { file: files.csv, layout: 'csv', label: 'CSV', refused: 0 },
         { file: quoted, layout: 'csv', label: 'CSV with quoted fields', refused: 0 },
         {
@@ -108,7 +127,8 @@ export async function benchIngest(rows: number, repeat = 1): Promise<BenchResult
         // speed drifts by tens of percent from one minute to the next).
         const limits: number[] = [];
         const ours: number[] = [];
-        let r: Awaited<ReturnType<typeof ingestMappedFile>> | undefined;
+        let r: IngestFileResult | undefined;
+        const alpacaFormat = file === files.alpaca;
         for (let i = 0; i < repeat; i++) {
           let t = performance.now();
           await session.run(
@@ -116,10 +136,12 @@ export async function benchIngest(rows: number, repeat = 1): Promise<BenchResult
           );
           limits.push((performance.now() - t) / 1000);
           t = performance.now();
-          r = await ingestMappedFile(session, file, {
-            mapping: identityMapping('trades', layout),
-            force: true,
-          });
+          r = alpacaFormat
+            ? await ingestVendorFile(session, file, { format: 'alpaca', dataset: 'trades', force: true })
+            : await ingestMappedFile(session, file, {
+                mapping: identityMapping('trades', layout),
+                force: true,
+              });
           ours.push((performance.now() - t) / 1000);
           if (r.accepted + r.quarantined !== rows || r.quarantined !== refused)
             throw new Error('bench: counts do not reconcile');
