@@ -308,8 +308,13 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions): Pro
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
-      for (const ws of wss.clients) ws.terminate();
+      // A graceful close: frames already queued still reach the client (nothing sent is lost).
+      for (const ws of wss.clients) ws.close(1001, 'simulator stopping');
+      const force = setTimeout(() => {
+        for (const ws of wss.clients) ws.terminate();
+      }, 30_000);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      clearTimeout(force);
     },
   };
 }
