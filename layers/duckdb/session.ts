@@ -8,7 +8,7 @@ import {
   StatementType,
 } from '@duckdb/node-api';
 import type { AsOf, ColumnDef, Snapshot } from '../catalog/catalog.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import type { Lake } from '../lake.js';
 import { declaredSourceTables } from '../lake-tables.js';
 import { LAYERS, qualifiedName, type TableRef } from '../names.js';
@@ -75,8 +75,14 @@ export class LakeSession {
     let instance: DuckDBInstance | undefined;
     let connection: DuckDBConnection | undefined;
     try {
+      // DUCKDB_MEMORY_LIMIT ('2GB', '512MiB'): DuckDB's own cap, above which it spills to disk
+      // (its default is 80% of the machine's memory).
+      const memoryLimit = process.env.DUCKDB_MEMORY_LIMIT?.trim();
+      if (memoryLimit && !/^\d+(\.\d+)?\s*(%|[KMGT]i?B|B)$/i.test(memoryLimit))
+        throw new ConfigError(`DUCKDB_MEMORY_LIMIT must be a size such as 2GB or 512MiB: ${memoryLimit}`);
       instance = await DuckDBInstance.create(':memory:', {
         ...(options.threads ? { threads: String(options.threads) } : {}),
+        ...(memoryLimit ? { memory_limit: memoryLimit } : {}),
       });
       connection = await instance.connect();
       const session = new LakeSession(lake, instance, connection, options.asOf, access, scratchDir);
