@@ -1,5 +1,5 @@
 import { LakeSession, MarketlakeError, UsageError } from '../../layers/index.js';
-import { MODELS } from '../../models/index.js';
+import { isPartitionDate, MODELS } from '../../models/index.js';
 import { buildDag, QUALITY_TARGETS, runQuality, selectModels } from '../../orchestrator/index.js';
 import { REPORT_FORMATS, type ReportFormat, renderReport } from '../../quality/index.js';
 import { type CommandContext, out } from '../context.js';
@@ -13,8 +13,6 @@ export interface DqFlags {
   history?: string;
   runs?: number;
 }
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Run the checks (every model and bronze dataset, or the selected ones), store the results in the
@@ -30,7 +28,7 @@ export async function dqCommand(ctx: CommandContext, flags: DqFlags): Promise<nu
     ['--from', flags.from],
     ['--to', flags.to],
   ] as const)
-    if (value !== undefined && !DATE.test(value))
+    if (value !== undefined && !isPartitionDate(value))
       throw new UsageError(`${flag} must be a date (YYYY-MM-DD): ${value}`);
   if (flags.from && flags.to && flags.from > flags.to)
     throw new UsageError(`--from ${flags.from} is after --to ${flags.to}`);
