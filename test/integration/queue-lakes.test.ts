@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetName } from '../../contracts/index.js';
-import { ConfigError, createLogger, type Lake, LakeSession, loadConfig } from '../../layers/index.js';
+import { ConfigError, createLogger, LakeSession, loadConfig } from '../../layers/index.js';
 import { MODELS } from '../../models/index.js';
 import { runPlanInProcess } from '../../orchestrator/in-process-runner.js';
 import { buildDag } from '../../orchestrator/index.js';
@@ -14,17 +13,19 @@ import { lakeQueuePrefix, resolveQueueTarget } from '../../orchestrator/queue/co
 import { enqueueRun, waitForRun } from '../../orchestrator/queue/enqueue.js';
 import { ownsJob } from '../../orchestrator/queue/lake-guard.js';
 import { planRun } from '../../orchestrator/run-plan.js';
+import type { SimulationOptions } from '../../pipelines/index.js';
 import {
-  fromValues,
-  type SimulationOptions,
-  simulateMarket,
-  writeBronzeBatch,
-} from '../../pipelines/index.js';
+  bronzeOnlyLake,
+  FAST_WORKER_ENV,
+  goldTables,
+  REDIS_URL,
+  type TestLake,
+  uniqueQueuePrefix,
+} from '../helpers/queue-lake.js';
 import { tempLake } from '../helpers/temp-lake.js';
 import { eventually, startWorkers, type WorkerProcess } from '../helpers/workers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const logger = createLogger({ level: 'silent', json: true });
 const simulation: SimulationOptions = {
   seed: 7,
@@ -34,58 +35,6 @@ const simulation: SimulationOptions = {
   postsPerSymbolDay: 3,
   badRecordRate: 0.01,
 };
-const GOLD = [
-  'dim_symbol',
-  'dim_date',
-  'fact_bars',
-  'fact_daily_market',
-  'fact_daily_sentiment',
-  'fact_alerts',
-];
-const FAST = {
-  MARKETLAKE_WORKER_LOCK_MS: '3000',
-  MARKETLAKE_STALLED_INTERVAL_MS: '1000',
-  MARKETLAKE_TASK_LOCK_MS: '3000',
-  MARKETLAKE_RETRY_BACKOFF_MS: '200',
-  MARKETLAKE_FOREIGN_RETRY_MS: '200',
-  MARKETLAKE_FOREIGN_RETRY_MAX_MS: '1000',
-};
-
-type TestLake = Awaited<ReturnType<typeof tempLake>>;
-
-function prefix(name: string) {
-  return `mltest_lakes_${name}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
-}
-
-async function bronzeOnlyLake(): Promise<TestLake> {
-  const env = await tempLake('marketlake-lakes-');
-  const market = simulateMarket(simulation);
-  const session = await LakeSession.open(env.lake);
-  const batches: [DatasetName, unknown[]][] = [
-    ['symbol_refs', market.symbolRefs],
-    ['trades', market.trades],
-    ['quotes', market.quotes],
-    ['sentiment_posts', market.posts],
-  ];
-  try {
-    for (const [dataset, values] of batches)
-      await writeBronzeBatch(session, dataset, fromValues(values), { source: 'simulator' });
-  } finally {
-    session.close();
-  }
-  return env;
-}
-
-async function goldTables(lake: Lake): Promise<Record<string, unknown[]>> {
-  const session = await LakeSession.open(lake);
-  try {
-    const out: Record<string, unknown[]> = {};
-    for (const t of GOLD) out[t] = await session.all(`SELECT * FROM gold.${t} ORDER BY ALL`);
-    return out;
-  } finally {
-    session.close();
-  }
-}
 
 function target(env: TestLake, queuePrefix?: string) {
   return resolveQueueTarget(
@@ -137,10 +86,10 @@ describe('two lakes on one Redis', () => {
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    lakeA = await bronzeOnlyLake();
+    lakeA = await bronzeOnlyLake(simulation);
     lakeB = await tempLake('marketlake-lakes-');
     // The same input built in process: what lake A must end up with.
-    const ref = await bronzeOnlyLake();
+    const ref = await bronzeOnlyLake(simulation);
     try {
       const project = loadProjectConfig();
       const session = await LakeSession.open(ref.lake);
@@ -215,11 +164,11 @@ describe('two lakes on one Redis', () => {
   }, 120_000);
 
   it('under one shared QUEUE_PREFIX, a run of lake A runs only on A’s worker: B’s worker refuses it and B stays empty', async () => {
-    const shared = prefix('shared');
+    const shared = uniqueQueuePrefix('shared');
     const a = await target(lakeA, shared);
     const b = await target(lakeB, shared);
     // B's worker alone first: every job it sees is A's.
-    const [workerB] = startWorkers({ LAKE_URL: lakeB.dir, QUEUE_PREFIX: shared, ...FAST }, 1, 2);
+    const [workerB] = startWorkers({ LAKE_URL: lakeB.dir, QUEUE_PREFIX: shared, ...FAST_WORKER_ENV }, 1, 2);
     workers.push(workerB!);
     await eventually(
       async () => (logLines(workerB!).some((l) => l.msg === 'worker started') ? true : undefined),
@@ -236,7 +185,7 @@ describe('two lakes on one Redis', () => {
     expect(await lakeB.lake.runs.listRuns()).toEqual([]);
     expect(await lakeA.lake.runs.getRun(runId)).toBeUndefined();
 
-    const [workerA] = startWorkers({ LAKE_URL: lakeA.dir, QUEUE_PREFIX: shared, ...FAST }, 1, 1);
+    const [workerA] = startWorkers({ LAKE_URL: lakeA.dir, QUEUE_PREFIX: shared, ...FAST_WORKER_ENV }, 1, 1);
     workers.push(workerA!);
     const result = await waitForRun(lakeA.lake.runs, runId, logger, { timeoutMs: 180_000 });
     expect(result.status).toBe('succeeded');
@@ -262,7 +211,7 @@ describe('two lakes on one Redis', () => {
   }, 300_000);
 
   it('a job no worker of its lake takes fails after the refusal limit, naming its lake; a job without a lake id too', async () => {
-    const shared = prefix('orphan');
+    const shared = uniqueQueuePrefix('orphan');
     const lakeC = await tempLake('marketlake-lakes-');
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const queue = new Queue('runs', { connection, prefix: shared });
@@ -272,7 +221,7 @@ describe('two lakes on one Redis', () => {
         {
           LAKE_URL: lakeB.dir,
           QUEUE_PREFIX: shared,
-          ...FAST,
+          ...FAST_WORKER_ENV,
           MARKETLAKE_FOREIGN_RETRY_MS: '100',
           MARKETLAKE_FOREIGN_MAX_REFUSALS: '3',
           MARKETLAKE_FOREIGN_MAX_MS: '0',
@@ -314,8 +263,8 @@ describe('two lakes on one Redis', () => {
     const a = await target(lakeA);
     const b = await target(lakeB);
     const pool = [
-      ...startWorkers({ LAKE_URL: lakeA.dir, QUEUE_PREFIX: '', ...FAST }, 1),
-      ...startWorkers({ LAKE_URL: lakeB.dir, QUEUE_PREFIX: '', ...FAST }, 1),
+      ...startWorkers({ LAKE_URL: lakeA.dir, QUEUE_PREFIX: '', ...FAST_WORKER_ENV }, 1),
+      ...startWorkers({ LAKE_URL: lakeB.dir, QUEUE_PREFIX: '', ...FAST_WORKER_ENV }, 1),
     ];
     workers.push(...pool);
     const runA = await enqueueRun(a, { pipeline: 'maintenance' });

@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetName } from '../../contracts/index.js';
 import { createLogger, type Lake, LakeSession, loadConfig } from '../../layers/index.js';
 import { MODELS } from '../../models/index.js';
 import { runPlanInProcess } from '../../orchestrator/in-process-runner.js';
@@ -11,16 +10,18 @@ import { resolveQueueTarget } from '../../orchestrator/queue/connection.js';
 import { enqueueRun, waitForRun } from '../../orchestrator/queue/enqueue.js';
 import { registerSchedules, schedulerId } from '../../orchestrator/queue/schedules.js';
 import { planRun } from '../../orchestrator/run-plan.js';
+import type { SimulationOptions } from '../../pipelines/index.js';
 import {
-  fromValues,
-  type SimulationOptions,
-  simulateMarket,
-  writeBronzeBatch,
-} from '../../pipelines/index.js';
+  bronzeOnlyLake,
+  FAST_WORKER_ENV,
+  goldTables,
+  REDIS_URL,
+  unfinished,
+  uniqueQueuePrefix,
+} from '../helpers/queue-lake.js';
 import { tempLake } from '../helpers/temp-lake.js';
 import { eventually, startWorkers, type WorkerProcess } from '../helpers/workers.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const logger = createLogger({ level: 'silent', json: true });
 const simulation: SimulationOptions = {
   seed: 11,
@@ -30,54 +31,6 @@ const simulation: SimulationOptions = {
   postsPerSymbolDay: 3,
   badRecordRate: 0.01,
 };
-const GOLD = [
-  'dim_symbol',
-  'dim_date',
-  'fact_bars',
-  'fact_daily_market',
-  'fact_daily_sentiment',
-  'fact_alerts',
-];
-
-/** Fast stalled-job detection and short locks so a killed worker's task moves on within seconds. */
-const FAST = {
-  MARKETLAKE_WORKER_LOCK_MS: '3000',
-  MARKETLAKE_STALLED_INTERVAL_MS: '1000',
-  MARKETLAKE_TASK_LOCK_MS: '3000',
-  MARKETLAKE_RETRY_BACKOFF_MS: '200',
-};
-
-async function goldTables(lake: Lake): Promise<Record<string, unknown[]>> {
-  const session = await LakeSession.open(lake);
-  try {
-    const out: Record<string, unknown[]> = {};
-    for (const t of GOLD) out[t] = await session.all(`SELECT * FROM gold.${t} ORDER BY ALL`);
-    return out;
-  } finally {
-    session.close();
-  }
-}
-
-/** A lake with the simulated market in bronze and nothing built yet. */
-async function bronzeOnlyLake() {
-  const env = await tempLake('marketlake-queue-');
-  const market = simulateMarket(simulation);
-  const session = await LakeSession.open(env.lake);
-  const batches: [DatasetName, unknown[]][] = [
-    ['symbol_refs', market.symbolRefs],
-    ['trades', market.trades],
-    ['quotes', market.quotes],
-    ['sentiment_posts', market.posts],
-  ];
-  try {
-    for (const [dataset, values] of batches) {
-      await writeBronzeBatch(session, dataset, fromValues(values), { source: 'simulator' });
-    }
-  } finally {
-    session.close();
-  }
-  return env;
-}
 
 /** The queues of a test lake: the QUEUE_PREFIX the test set, and the lake's id. */
 function queueOf(env: { dir: string; lake: Lake }) {
@@ -85,10 +38,6 @@ function queueOf(env: { dir: string; lake: Lake }) {
     loadConfig({ LAKE_URL: env.dir, REDIS_URL, QUEUE_PREFIX: process.env.QUEUE_PREFIX }),
     env.lake,
   );
-}
-
-function prefix(name: string) {
-  return `mltest_${name}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
 }
 
 describe('runs on BullMQ workers (real Redis)', () => {
@@ -112,14 +61,14 @@ describe('runs on BullMQ workers (real Redis)', () => {
   });
 
   it('a run across two worker processes builds the same gold tables as the in-process runner', async () => {
-    const env = await bronzeOnlyLake();
+    const env = await bronzeOnlyLake(simulation);
     try {
-      const vars = { LAKE_URL: env.dir, QUEUE_PREFIX: prefix('flow'), ...FAST };
+      const vars = { LAKE_URL: env.dir, QUEUE_PREFIX: uniqueQueuePrefix('flow'), ...FAST_WORKER_ENV };
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       workers.push(...startWorkers(vars, 2));
       const runId = await enqueueRun(await queueOf(env), { pipeline: 'models' });
       const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 150_000 });
-      expect(result.status).toBe('succeeded');
+      expect(result.status, unfinished(result)).toBe('succeeded');
       expect(new Set(result.tasks.map((t) => t.worker)).size).toBe(2);
       expect(await goldTables(env.lake)).toEqual(reference);
       await Promise.all(workers.splice(0).map((w) => w.stop()));
@@ -129,13 +78,13 @@ describe('runs on BullMQ workers (real Redis)', () => {
   }, 240_000);
 
   it('a worker killed mid-task: the task is retried elsewhere, the run completes with identical output', async () => {
-    const env = await bronzeOnlyLake();
+    const env = await bronzeOnlyLake(simulation);
     try {
       const vars = {
         LAKE_URL: env.dir,
-        QUEUE_PREFIX: prefix('kill'),
+        QUEUE_PREFIX: uniqueQueuePrefix('kill'),
         MARKETLAKE_SLOW_TASK: 'model:gold.fact_bars:4000',
-        ...FAST,
+        ...FAST_WORKER_ENV,
       };
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       const pool = startWorkers(vars, 2);
@@ -154,7 +103,7 @@ describe('runs on BullMQ workers (real Redis)', () => {
       expect(victim).toBeDefined();
       victim.child.kill('SIGKILL');
       const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 120_000 });
-      expect(result.status).toBe('succeeded');
+      expect(result.status, unfinished(result)).toBe('succeeded');
       const bars = result.tasks.find((t) => t.task === 'model:gold.fact_bars')!;
       expect(bars.attempts).toBe(2);
       expect(bars.worker).not.toBe(running);
@@ -166,13 +115,13 @@ describe('runs on BullMQ workers (real Redis)', () => {
   }, 240_000);
 
   it('SIGTERM lets the running task finish before the worker exits (graceful shutdown)', async () => {
-    const env = await bronzeOnlyLake();
+    const env = await bronzeOnlyLake(simulation);
     try {
       const vars = {
         LAKE_URL: env.dir,
-        QUEUE_PREFIX: prefix('graceful'),
+        QUEUE_PREFIX: uniqueQueuePrefix('graceful'),
         MARKETLAKE_SLOW_TASK: 'model:silver.symbol_refs:3000',
-        ...FAST,
+        ...FAST_WORKER_ENV,
       };
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       const [first] = startWorkers(vars, 1);
@@ -197,7 +146,7 @@ describe('runs on BullMQ workers (real Redis)', () => {
       // Another worker finishes the rest of the run.
       workers.push(...startWorkers({ ...vars, MARKETLAKE_SLOW_TASK: '' }, 1, 2));
       const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 120_000 });
-      expect(result.status).toBe('succeeded');
+      expect(result.status, unfinished(result)).toBe('succeeded');
       expect(await goldTables(env.lake)).toEqual(reference);
       await Promise.all(workers.splice(0).map((w) => w.stop()));
     } finally {
@@ -206,19 +155,19 @@ describe('runs on BullMQ workers (real Redis)', () => {
   }, 240_000);
 
   it('a transient failure injected twice succeeds on the third attempt', async () => {
-    const env = await bronzeOnlyLake();
+    const env = await bronzeOnlyLake(simulation);
     try {
       const vars = {
         LAKE_URL: env.dir,
-        QUEUE_PREFIX: prefix('transient'),
+        QUEUE_PREFIX: uniqueQueuePrefix('transient'),
         MARKETLAKE_FAIL_TASK: 'model:silver.quotes:2:transient',
-        ...FAST,
+        ...FAST_WORKER_ENV,
       };
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       workers.push(...startWorkers(vars, 1, 2));
       const runId = await enqueueRun(await queueOf(env), { pipeline: 'models' });
       const result = await waitForRun(env.lake.runs, runId, logger, { timeoutMs: 150_000 });
-      expect(result.status).toBe('succeeded');
+      expect(result.status, unfinished(result)).toBe('succeeded');
       expect(result.tasks.find((t) => t.task === 'model:silver.quotes')).toMatchObject({
         status: 'succeeded',
         attempts: 3,
@@ -230,13 +179,13 @@ describe('runs on BullMQ workers (real Redis)', () => {
   }, 240_000);
 
   it('a permanent failure is not retried; its dependents are skipped, the rest runs, the run ends failed', async () => {
-    const env = await bronzeOnlyLake();
+    const env = await bronzeOnlyLake(simulation);
     try {
       const vars = {
         LAKE_URL: env.dir,
-        QUEUE_PREFIX: prefix('permanent'),
+        QUEUE_PREFIX: uniqueQueuePrefix('permanent'),
         MARKETLAKE_FAIL_TASK: 'model:silver.trades:1:permanent',
-        ...FAST,
+        ...FAST_WORKER_ENV,
       };
       Object.assign(process.env, { QUEUE_PREFIX: vars.QUEUE_PREFIX });
       workers.push(...startWorkers(vars, 1, 2));
@@ -259,7 +208,7 @@ describe('runs on BullMQ workers (real Redis)', () => {
 
 describe('the in-process runner', () => {
   it('runs the same plan concurrently, skips dependents of a failed task and runs the rest', async () => {
-    const env = await bronzeOnlyLake();
+    const env = await bronzeOnlyLake(simulation);
     const previous = process.env.MARKETLAKE_FAIL_TASK;
     process.env.MARKETLAKE_FAIL_TASK = 'model:silver.quotes:1:permanent';
     try {
@@ -305,7 +254,7 @@ describe('the in-process runner', () => {
 describe('schedules on BullMQ (real Redis)', () => {
   it('two schedulers registering one schedule make one job scheduler and one run per tick; missed ticks run once after downtime', async () => {
     const env = await tempLake('marketlake-sched-');
-    const queuePrefix = prefix('sched');
+    const queuePrefix = uniqueQueuePrefix('sched');
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const schedule = {
       name: 'tick',
@@ -320,7 +269,12 @@ describe('schedules on BullMQ (real Redis)', () => {
       configFile,
       `schedules:\n  - name: tick\n    cron: "*/2 * * * * *"\n    pipeline: maintenance\n`,
     );
-    const vars = { LAKE_URL: env.dir, QUEUE_PREFIX: queuePrefix, MARKETLAKE_CONFIG: configFile, ...FAST };
+    const vars = {
+      LAKE_URL: env.dir,
+      QUEUE_PREFIX: queuePrefix,
+      MARKETLAKE_CONFIG: configFile,
+      ...FAST_WORKER_ENV,
+    };
     const queues = [0, 1].map(() => new Queue('runs', { connection, prefix: queuePrefix }));
     const pool: WorkerProcess[] = [];
     try {
