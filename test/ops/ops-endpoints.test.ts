@@ -158,6 +158,14 @@ describe('ops endpoints: /metrics, /healthz, /readyz and the queue board (privat
     expect(listed.queues.find((q) => q.name === 'tasks')?.counts.waiting).toBe(2);
     // The page itself is served too.
     expect((await fetch(`${base}/queues`)).status).toBe(200);
+    // --queue-admin: the same board with job actions allowed.
+    const Fastify = (await import('fastify')).default;
+    const admin = Fastify();
+    await registerQueueBoard(admin, queues, { admin: true, basePath: '/admin' });
+    const res = await admin.inject({ method: 'GET', url: '/admin/api/queues?page=1' });
+    const adminQueues = (res.json() as { queues: { readOnlyMode: boolean }[] }).queues;
+    expect(adminQueues.map((q) => q.readOnlyMode)).toEqual([false, false]);
+    await admin.close();
     await tasks.obliterate({ force: true });
     await tasks.close();
     connection.disconnect();
