@@ -314,7 +314,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--every-seconds <n>',
-      'with --watch: how often to re-apply the schedules',
+      'with --watch: how often to re-apply the schedules (at least 5)',
       int('--every-seconds'),
       60,
     )

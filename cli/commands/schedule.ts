@@ -75,8 +75,10 @@ async function watch(
       applying = false;
     }
   };
-  const timer = setInterval(() => void apply(), (flags.everySeconds ?? 60) * 1000);
-  ctx.logger.info({ everySeconds: flags.everySeconds ?? 60 }, 'scheduler watching');
+  // At least every 5 s: re-applying is a few Redis round trips per schedule.
+  const everySeconds = Math.max(5, flags.everySeconds ?? 60);
+  const timer = setInterval(() => void apply(), everySeconds * 1000);
+  ctx.logger.info({ everySeconds }, 'scheduler watching');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());
