@@ -57,7 +57,7 @@ export function alpacaFeed(options: AlpacaFeedOptions): Feed {
         return unreadableFrame(
           feed,
           frame,
-          'expected an array of alpaca messages, got ' + (doc === null ? 'null' : typeof doc),
+          `expected an array of alpaca messages, got ${doc === null ? 'null' : typeof doc}`,
         );
       const out: FeedFrame = { records: [], control: 0 };
       for (const m of doc) {
