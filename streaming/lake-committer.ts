@@ -103,7 +103,10 @@ export class LakeCommitter {
       ...(options.allowedLatenessMs !== undefined ? { allowedLatenessMs: options.allowedLatenessMs } : {}),
       onBar: (bar: ClosedBar) => {
         const { session_date: _, ...live } = bar;
-        options.publish?.('bars', live as LiveBar);
+        // A minute of prints that may set no price (odd lots only) has volume but no OHLC: the live
+        // bar shape has no room for it (gold.fact_bars keeps it with null prices).
+        if ([live.open, live.high, live.low, live.close].every(Number.isFinite))
+          options.publish?.('bars', live as LiveBar);
       },
       onAlert: (alert: WindowAlert) => {
         this.pendingAlerts.push(alert);

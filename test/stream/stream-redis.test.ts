@@ -126,6 +126,8 @@ describe('stream --to redis / --from redis', () => {
     const duplicates = summaries.reduce((n, s) => n + s.duplicates, 0);
     expect(claimed).toBeGreaterThanOrEqual(2); // the dead committer's two entries (a slow commit may be claimed too)
     expect(duplicates).toBeGreaterThanOrEqual(1); // its committed entry, recognised by its id
-    expect(summaries.every((s) => s.entries > 0)).toBe(true); // both committers took a share
+    // Every entry was acknowledged by one of the two committers (the dead one's included).
+    // (an entry whose slow commit was claimed meanwhile is counted by both)
+    expect(summaries.reduce((n, s) => n + s.entries, 0)).toBeGreaterThanOrEqual(await redis.xlen(key));
   });
 });
