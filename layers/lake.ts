@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Catalog } from './catalog/catalog.js';
-import { LazyCatalog } from './catalog/lazy-catalog.js';
 import type { CheckHistory } from './catalog/check-history.js';
+import { LazyCatalog } from './catalog/lazy-catalog.js';
 import type { RunLog } from './catalog/run-log.js';
 import type { StreamGapLog } from './catalog/stream-gaps.js';
 import { type Config, redactUrl } from './config.js';
