@@ -227,6 +227,12 @@ export function buildProgram(): Command {
     )
     .option('--consumer <name>', "--from redis: this committer's name in the group (default host-pid)")
     .option('--gaps', 'list the recorded gaps of live feeds and exit')
+    .option(
+      '--refresh-ms <n>',
+      'rebuild the models downstream of bronze (silver.trades … gold.fact_bars, incrementally) at most every N ms after commits; 0 = off',
+      int('--refresh-ms'),
+      5000,
+    )
     .addOption(metricsPortOption())
     .option('--no-metrics', 'no metrics/health endpoints')
     .action(action(async () => (await import('./commands/stream.js')).streamCommand));

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { LakeSession, UsageError } from '../../layers/index.js';
+import { LakeSession, onLakeEvent, UsageError } from '../../layers/index.js';
+import { runModels } from '../../orchestrator/index.js';
 import { resolveQueueTarget } from '../../orchestrator/queue/connection.js';
 import {
   alpacaFeed,
@@ -31,6 +32,7 @@ export interface StreamFlags {
   gaps?: boolean;
   metrics?: boolean;
   metricsPort?: number;
+  refreshMs: number;
 }
 
 function feedOf(flags: StreamFlags): Feed {
@@ -153,6 +155,33 @@ export async function streamCommand(ctx: CommandContext, flags: StreamFlags): Pr
     allowedLatenessMs: flags.latenessMs,
     ...(publisher ? { publish: publisher.publish } : {}),
   });
+  // Debounced refresh of the models downstream of bronze (incremental: only partitions whose
+  // inputs changed), so today's gold.fact_bars trails the feed by about --refresh-ms.
+  let dirty = false;
+  let refreshing: Promise<void> | undefined;
+  const stopListening = onLakeEvent((e) => {
+    if (e.type === 'stream' && e.accepted > 0) dirty = true;
+  });
+  const refreshTimer =
+    flags.refreshMs > 0
+      ? setInterval(() => {
+          if (!dirty || refreshing) return;
+          dirty = false;
+          refreshing = (async () => {
+            const refreshSession = await LakeSession.open(ctx.lake);
+            try {
+              const tasks = await runModels(refreshSession, ctx.logger, { selectors: ['+gold.fact_bars'] });
+              const failed = tasks.filter((t) => t.status === 'failed').map((t) => t.task);
+              if (failed.length) ctx.logger.warn({ failed }, 'live refresh: some models failed');
+            } catch (err) {
+              ctx.logger.warn({ err }, 'live refresh failed');
+            } finally {
+              refreshSession.close();
+              refreshing = undefined;
+            }
+          })();
+        }, flags.refreshMs)
+      : undefined;
   try {
     if (flags.from === 'redis') {
       const summary = await runRedisCommitter({
@@ -188,6 +217,9 @@ export async function streamCommand(ctx: CommandContext, flags: StreamFlags): Pr
     }
     return 0;
   } finally {
+    if (refreshTimer) clearInterval(refreshTimer);
+    stopListening();
+    await refreshing;
     publisher?.close();
     await session.close();
     await ops?.close();

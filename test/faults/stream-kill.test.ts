@@ -21,7 +21,19 @@ describe('stream worker killed with SIGKILL (direct mode)', () => {
       tradesPerSecond: 2000,
       quotesPerTrade: 0,
     });
-    const args = ['stream', '--source', 'alpaca', '--url', sim.url, '--flush-ms', '300', '--lake', root.dir];
+    const args = [
+      'stream',
+      '--source',
+      'alpaca',
+      '--url',
+      sim.url,
+      '--flush-ms',
+      '300',
+      '--refresh-ms',
+      '0',
+      '--lake',
+      root.dir,
+    ];
     const env = { METRICS_PORT: '0', APCA_API_KEY_ID: 'sim', APCA_API_SECRET_KEY: 'sim' };
     const first = spawnCli(args, env);
     const committed = async (n: number, proc: { output(): string }) => {
