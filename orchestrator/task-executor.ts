@@ -13,11 +13,15 @@ import {
   UsageError,
   vacuum,
 } from '../layers/index.js';
+import { MODELS, modelName } from '../models/index.js';
 import { ingestFile } from '../pipelines/index.js';
+import { BRONZE_CHECK_TARGETS, checkAndRecord, reportQuality, storedResults } from '../quality/index.js';
 import { runBackfillTask } from './backfill-task.js';
+import { buildDag } from './dag.js';
 import { injectFaults } from './fault-injection.js';
-import { runModels, runQuality, serve } from './pipeline.js';
+import { QUALITY_TARGETS, runModels, serve } from './pipeline.js';
 import type { ProjectConfig } from './project-config.js';
+import { blockedByChecks } from './quality-gate.js';
 import type { PlannedTask, RunParams } from './run-plan.js';
 
 export interface TaskContext {
@@ -49,10 +53,24 @@ export interface TaskOutcome {
 
 /** A failed error-severity data-quality check: permanent, the data must be fixed first. */
 export class QualityCheckError extends MarketlakeError {
-  constructor(failed: number) {
-    super('QUALITY', `${failed} error-severity data-quality check(s) failed`);
+  constructor(failed: number | string) {
+    super(
+      'QUALITY',
+      typeof failed === 'string' ? failed : `${failed} error-severity data-quality check(s) failed`,
+    );
   }
 }
+
+const scopeOf = (params: RunParams) => ({
+  ...(params.from ? { from: params.from } : {}),
+  ...(params.to ? { to: params.to } : {}),
+});
+
+/** `gold.a (reason); gold.b (reason)` */
+const blockedText = (blocked: Record<string, string>) =>
+  Object.entries(blocked)
+    .map(([table, reason]) => `gold.${table} (${reason})`)
+    .join('; ');
 
 /**
  * Do one task of a run. The same function serves the in-process runner and the BullMQ workers, so
@@ -118,14 +136,37 @@ async function doTask(
           if (result.cause instanceof ModelError) throw result.cause;
           throw new ModelError(task.target!, result.error ?? result.status, { cause: result.cause });
         }
+        // The model's checks run right after its commit, in this task's session (no second DuckDB
+        // start-up per model), and are stored per partition under the run id. A failure does not fail
+        // the task: downstream models still build; serving is what a failed error check stops.
+        const model = MODELS.find((m) => modelName(m) === task.target);
+        let checks: Record<string, number> | undefined;
+        if (model && model.checks.length > 0) {
+          await session.refreshView(model.ref);
+          const results = await checkAndRecord(session, [model], { runId, ...scopeOf(params) });
+          checks = {
+            checks: results.length,
+            failed: results.filter((r) => r.status !== 'pass' && r.severity === 'error').length,
+            warned: results.filter((r) => r.status !== 'pass' && r.severity === 'warn').length,
+          };
+        }
         return {
           rows: result.rows ?? 0,
           partitions: result.partitions ?? 0,
-          detail: { action: result.action },
+          detail: { action: result.action, ...(checks ? { checks } : {}) },
         };
       }
       case 'quality': {
-        const { report } = await runQuality(session, runId);
+        // Bronze checks here; the models' were stored by their tasks. One report for the run.
+        await checkAndRecord(session, BRONZE_CHECK_TARGETS, { runId, ...scopeOf(params) });
+        const results = await storedResults(session, runId, QUALITY_TARGETS);
+        const blocked = blockedByChecks(await buildDag(session, MODELS), results);
+        const { report } = await reportQuality(session, results, {
+          runId,
+          ...scopeOf(params),
+          targets: QUALITY_TARGETS,
+          blocked: Object.entries(blocked).map(([table, reason]) => ({ table: `gold.${table}`, reason })),
+        });
         for (const r of report.results)
           emitLakeEvent({
             type: 'check',
@@ -134,13 +175,23 @@ async function doTask(
             severity: r.severity,
             status: r.status,
           });
-        if (report.summary.failed > 0) throw new QualityCheckError(report.summary.failed);
-        return { detail: { ...report.summary } };
+        // With a serve task to follow, serving holds the blocked tables back and fails the run there.
+        if (report.summary.failed > 0 && params.pipeline !== 'daily')
+          throw new QualityCheckError(report.summary.failed);
+        return { detail: { ...report.summary, blocked: Object.keys(blocked) } };
       }
       case 'serve': {
-        const served = await serve(session, ctx.config, ctx.lake);
+        const blocked = blockedByChecks(
+          await buildDag(session, MODELS),
+          await storedResults(session, runId, QUALITY_TARGETS),
+        );
+        const served = await serve(session, ctx.config, ctx.lake, { skip: blocked });
         for (const t of served.tables)
           emitLakeEvent({ type: 'serve', table: t.table, rows: t.rows, seconds: t.ms / 1000 });
+        if (Object.keys(blocked).length > 0)
+          throw new QualityCheckError(
+            `error-severity checks failed: not served (kept at their served version): ${blockedText(blocked)}`,
+          );
         return { rows: served.tables.reduce((n, t) => n + t.rows, 0), detail: { target: served.target } };
       }
       case 'compact': {

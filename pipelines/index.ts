@@ -64,4 +64,5 @@ export { convertTime } from './sources/time-convert.js';
 export { alpacaRecords } from './sources/vendors/alpaca.js';
 export { binanceAggTradeRecords } from './sources/vendors/binance-json.js';
 export { parseJsonExact } from './sources/vendors/exact-json.js';
+export type { VendorContext, VendorRecord } from './sources/vendors/vendor-record.js';
 export { DOCUMENT_FORMATS, type DocumentFormat, readVendorRecords } from './sources/vendors/vendor-source.js';

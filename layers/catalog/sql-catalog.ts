@@ -113,14 +113,14 @@ export class SqlCatalog implements Catalog {
     return new SqlRunLog(this.db);
   }
 
-  /** Data-quality results, kept in the same database. */
-  checkHistory(): SqlCheckHistory {
-    return new SqlCheckHistory(this.db);
-  }
-
   /** Gaps of live feeds, kept in the same database. */
   streamGapLog(): SqlStreamGapLog {
     return new SqlStreamGapLog(this.db);
+  }
+
+  /** Data-quality results, kept in the same database. */
+  checkHistory(): SqlCheckHistory {
+    return new SqlCheckHistory(this.db);
   }
 
   // Lake identity ------------------------------------------------------------------------------
