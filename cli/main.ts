@@ -52,14 +52,6 @@ function action<A extends unknown[]>(load: () => Promise<Action<A>>) {
   };
 }
 
-/** A command of the contract that is not built yet: says so and exits non-zero. */
-function notBuilt(what: string, issue: string) {
-  return async () => {
-    const { NotImplementedError } = await import('../layers/errors.js');
-    throw new NotImplementedError(what, issue);
-  };
-}
-
 /** `--metrics-port` of the long-running commands: Prometheus /metrics, /healthz and /readyz. */
 function metricsPortOption(): Option {
   return new Option('--metrics-port <n>', 'port of /metrics, /healthz and /readyz')
