@@ -66,6 +66,35 @@ export interface GoldReader {
   close(): Promise<void>;
 }
 
+/** Parameters of one sql/api statement, by name. */
+export type SqlParams = Record<string, string | number | boolean>;
+
+/**
+ * The gold reads, the same for both dialects: each runs the statement of the same name in
+ * sql/api/<dialect>/; a subclass says how a statement is run.
+ */
+export abstract class SqlGoldReader implements GoldReader {
+  abstract readonly source: string;
+  protected abstract query(file: string, params: SqlParams): Promise<Row[]>;
+  abstract close(): Promise<void>;
+
+  symbols(currentOnly: boolean): Promise<Row[]> {
+    return this.query('symbols', { current_only: currentOnly });
+  }
+
+  async bars(q: BarsQuery): Promise<BarsPage> {
+    return barsPageOf((await this.query('bars_page', barsParams(q)))[0]);
+  }
+
+  alerts(q: AlertsQuery): Promise<Row[]> {
+    return this.query('alerts', alertsParams(q));
+  }
+
+  marketSummary(sessionDate: string | undefined): Promise<Row[]> {
+    return this.query('market_summary', { session_date: sessionDate ?? '' });
+  }
+}
+
 /** Reads that only the lake can answer (silver: trades, quotes, posts), whatever serves gold. */
 export interface SilverReader {
   trades(query: TradesQuery): Promise<Row[]>;

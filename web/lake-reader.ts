@@ -1,16 +1,11 @@
 import { type Lake, LakeSession, readSqlFile } from '../layers/index.js';
 import {
-  type AlertsQuery,
-  alertsParams,
-  type BarsPage,
-  type BarsQuery,
-  barsPageOf,
-  barsParams,
   EPOCH,
-  type GoldReader,
   type Row,
   rangeParams,
   type SilverReader,
+  SqlGoldReader,
+  type SqlParams,
   type TradesQuery,
 } from './gold-reader.js';
 
@@ -21,8 +16,6 @@ export interface LakeReaderOptions {
   refreshMs?: number;
   threads?: number;
 }
-
-type Params = Record<string, string | number | boolean>;
 
 /** One read-only session and the chain of statements waiting for it. */
 class PooledSession {
@@ -57,10 +50,12 @@ class PooledSession {
  * settings locked, only the lake's folders readable), each view pinned to a catalog snapshot and
  * re-pinned every `refreshMs`. Statements go to the least busy session.
  */
-export class LakeReader implements GoldReader, SilverReader {
+export class LakeReader extends SqlGoldReader implements SilverReader {
   readonly source = 'lake';
 
-  private constructor(private readonly pool: PooledSession[]) {}
+  private constructor(private readonly pool: PooledSession[]) {
+    super();
+  }
 
   static async open(lake: Lake, options: LakeReaderOptions = {}): Promise<LakeReader> {
     const count = Math.max(1, options.sessions ?? 2);
@@ -80,7 +75,7 @@ export class LakeReader implements GoldReader, SilverReader {
     return new LakeReader(pool);
   }
 
-  private async query(file: string, params: Params): Promise<Row[]> {
+  protected async query(file: string, params: SqlParams): Promise<Row[]> {
     const sql = readSqlFile(`api/duckdb/${file}.sql`);
     const target = this.pool.reduce((a, b) => (b.pending < a.pending ? b : a));
     try {
@@ -90,22 +85,6 @@ export class LakeReader implements GoldReader, SilverReader {
       if (/Catalog Error: Table with name \w+ does not exist/.test(String((err as Error).message))) return [];
       throw err;
     }
-  }
-
-  symbols(currentOnly: boolean): Promise<Row[]> {
-    return this.query('symbols', { current_only: currentOnly });
-  }
-
-  async bars(q: BarsQuery): Promise<BarsPage> {
-    return barsPageOf((await this.query('bars_page', barsParams(q)))[0]);
-  }
-
-  alerts(q: AlertsQuery): Promise<Row[]> {
-    return this.query('alerts', alertsParams(q));
-  }
-
-  marketSummary(sessionDate: string | undefined): Promise<Row[]> {
-    return this.query('market_summary', { session_date: sessionDate ?? '' });
   }
 
   trades(q: TradesQuery): Promise<Row[]> {

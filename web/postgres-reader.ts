@@ -1,17 +1,6 @@
 import pg from 'pg';
 import { readSqlFile } from '../layers/index.js';
-import {
-  type AlertsQuery,
-  alertsParams,
-  type BarsPage,
-  type BarsQuery,
-  barsPageOf,
-  barsParams,
-  type GoldReader,
-  type Row,
-} from './gold-reader.js';
-
-type Params = Record<string, string | number | boolean>;
+import { type Row, SqlGoldReader, type SqlParams } from './gold-reader.js';
 
 /**
  * The `$name` parameters of a sql/api file as PostgreSQL's `$1..$n`, so both dialects' files read
@@ -30,17 +19,18 @@ export function positionalSql(sql: string): { text: string; names: string[] } {
 const prepared = new Map<string, { text: string; names: string[] }>();
 
 /** Gold read from the serving PostgreSQL (schema `gold`, loaded by `marketlake serve`). */
-export class PostgresReader implements GoldReader {
+export class PostgresReader extends SqlGoldReader {
   readonly source = 'postgres';
   private readonly pool: pg.Pool;
 
   constructor(databaseUrl: string, options: { max?: number } = {}) {
+    super();
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
     // An idle client that loses its connection must not crash the server; the next query reconnects.
     this.pool.on('error', () => undefined);
   }
 
-  private async query(file: string, params: Params): Promise<Row[]> {
+  protected async query(file: string, params: SqlParams): Promise<Row[]> {
     let statement = prepared.get(file);
     if (!statement) {
       statement = positionalSql(readSqlFile(`api/postgres/${file}.sql`));
@@ -50,22 +40,6 @@ export class PostgresReader implements GoldReader {
     // A named statement is parsed and planned once per connection.
     const result = await this.pool.query({ name: `marketlake_api_${file}`, text: statement.text, values });
     return result.rows as Row[];
-  }
-
-  symbols(currentOnly: boolean): Promise<Row[]> {
-    return this.query('symbols', { current_only: currentOnly });
-  }
-
-  async bars(q: BarsQuery): Promise<BarsPage> {
-    return barsPageOf((await this.query('bars_page', barsParams(q)))[0]);
-  }
-
-  alerts(q: AlertsQuery): Promise<Row[]> {
-    return this.query('alerts', alertsParams(q));
-  }
-
-  marketSummary(sessionDate: string | undefined): Promise<Row[]> {
-    return this.query('market_summary', { session_date: sessionDate ?? '' });
   }
 
   async close(): Promise<void> {

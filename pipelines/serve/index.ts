@@ -10,4 +10,5 @@ export {
   type ServingTarget,
   type ServingTargetOptions,
 } from './serving-target.js';
+export { replaceFromCsv } from './target-sql.js';
 export type { ServingTransaction } from './types.js';

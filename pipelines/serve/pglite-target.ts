@@ -1,11 +1,11 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type ParserOptions, PGlite } from '@electric-sql/pglite';
 import { reason, ServingError } from './errors.js';
 import { lockFolder } from './folder-lock.js';
 import { readPgliteTemplate, savePgliteTemplate } from './pglite-template.js';
-import { checkRowCount, copyFromSql, deleteAllSql, TEXT_TYPE_OIDS } from './target-sql.js';
+import { TEXT_TYPE_OIDS } from './target-sql.js';
 import type { ServingTarget, ServingTransaction } from './types.js';
 
 const parsers: ParserOptions = Object.fromEntries(
@@ -122,29 +122,6 @@ export class PGliteTarget implements ServingTarget {
       if (!(error instanceof Error) || !('severity' in error) || error instanceof ServingError) throw error;
       throw this.#wrap('transaction failed on', error);
     }
-  }
-
-  replaceFromCsv(
-    schema: string,
-    table: string,
-    columns: string[],
-    csvPath: string,
-    expectedRows?: number,
-  ): Promise<number> {
-    return this.transaction(async (tx) => {
-      try {
-        await tx.exec(deleteAllSql(schema, table));
-        const rows = await tx.copyFrom(
-          copyFromSql(schema, table, columns, 'STDIN'),
-          createReadStream(csvPath),
-        );
-        checkRowCount(schema, table, rows, expectedRows);
-        return rows;
-      } catch (error) {
-        if (error instanceof ServingError && error.permanent) throw error;
-        throw this.#wrap(`cannot load ${schema}.${table} into`, error);
-      }
-    });
   }
 
   close(): Promise<void> {

@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isTransient, redactUrl } from '../../layers/index.js';
 import { type RetryOptions, withRetry } from '../../layers/retry.js';
 import { reason, ServingError } from './errors.js';
-import { checkRowCount, copyFromSql, deleteAllSql, TEXT_TYPE_OIDS } from './target-sql.js';
+import { TEXT_TYPE_OIDS } from './target-sql.js';
 import type { ServingTarget, ServingTransaction } from './types.js';
 
 const asText = (value: string): string => value;
@@ -141,29 +140,6 @@ export class PostgresTarget implements ServingTarget {
         await client.query('ROLLBACK').catch(() => undefined);
         if (error instanceof ServingError || !(error instanceof Error && 'code' in error)) throw error;
         throw this.#wrap('transaction failed on', error);
-      }
-    });
-  }
-
-  replaceFromCsv(
-    schema: string,
-    table: string,
-    columns: string[],
-    csvPath: string,
-    expectedRows?: number,
-  ): Promise<number> {
-    return this.transaction(async (tx) => {
-      try {
-        await tx.exec(deleteAllSql(schema, table));
-        const rows = await tx.copyFrom(
-          copyFromSql(schema, table, columns, 'STDIN'),
-          createReadStream(csvPath),
-        );
-        checkRowCount(schema, table, rows, expectedRows);
-        return rows;
-      } catch (error) {
-        if (error instanceof ServingError && error.permanent) throw error;
-        throw this.#wrap(`cannot load ${schema}.${table} into`, error);
       }
     });
   }

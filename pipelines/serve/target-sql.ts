@@ -1,5 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { ident } from '../../layers/index.js';
-import { ServingError } from './errors.js';
+import { reason, ServingError } from './errors.js';
+import type { ServingTarget } from './types.js';
 
 /** PostgreSQL type OIDs returned as text, so both targets give the same JSON-safe values. */
 export const TEXT_TYPE_OIDS: readonly number[] = [
@@ -39,4 +41,33 @@ export function checkRowCount(
     const message = `${schema}.${table}: COPY loaded ${loaded} rows, expected ${expected}; rolled back`;
     throw new ServingError(message, { permanent: true });
   }
+}
+
+/**
+ * In one transaction: delete every row of `schema.table` and COPY the CSV file (with a header line)
+ * into the named columns; returns the rows loaded. Readers see the old rows or the new, never none.
+ * With `expectedRows`, a different count rolls the transaction back and throws.
+ */
+export function replaceFromCsv(
+  target: ServingTarget,
+  schema: string,
+  table: string,
+  columns: string[],
+  csvPath: string,
+  expectedRows?: number,
+): Promise<number> {
+  return target.transaction(async (tx) => {
+    try {
+      await tx.exec(deleteAllSql(schema, table));
+      const rows = await tx.copyFrom(copyFromSql(schema, table, columns, 'STDIN'), createReadStream(csvPath));
+      checkRowCount(schema, table, rows, expectedRows);
+      return rows;
+    } catch (error) {
+      if (error instanceof ServingError && error.permanent) throw error;
+      // The targets' own errors are already free of connection strings.
+      throw new ServingError(`cannot load ${schema}.${table} into ${target.description}: ${reason(error)}`, {
+        cause: error,
+      });
+    }
+  });
 }

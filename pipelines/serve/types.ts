@@ -31,18 +31,6 @@ export interface ServingTarget {
    * with backoff, so `fn` must be safe to repeat (it is called with a fresh transaction each time).
    */
   transaction<T>(fn: (tx: ServingTransaction) => Promise<T>): Promise<T>;
-  /**
-   * In one transaction: delete every row of `schema.table` and COPY the CSV file (with a header line) into
-   * the named columns; returns the rows loaded. Readers see the old rows or the new, never none.
-   * With `expectedRows`, a different count rolls the transaction back and throws.
-   */
-  replaceFromCsv(
-    schema: string,
-    table: string,
-    columns: string[],
-    csvPath: string,
-    expectedRows?: number,
-  ): Promise<number>;
   /** Close the connection (idempotent). */
   close(): Promise<void>;
 }

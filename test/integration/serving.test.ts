@@ -8,6 +8,7 @@ import { ident, LakeSession, openLake, sqlDir, UsageError } from '../../layers/i
 import {
   describeServingTarget,
   openServingTarget,
+  replaceFromCsv,
   ServingError,
   type ServingTarget,
   serveGold,
@@ -220,18 +221,18 @@ function servingSuite(open: () => Promise<ServingTarget>) {
   it('keeps the old rows when a load fails (bad value, or row count not as expected)', async () => {
     const bad = join(work, `bad-${Math.random().toString(36).slice(2)}.csv`);
     await writeFile(bad, 'date_key,date\n20240103,2024-01-03\n20240104,not-a-date\n');
-    await expect(target.replaceFromCsv('gold', 'dim_date', ['date_key', 'date'], bad)).rejects.toThrow(
+    await expect(replaceFromCsv(target, 'gold', 'dim_date', ['date_key', 'date'], bad)).rejects.toThrow(
       ServingError,
     );
     expect(await count('dim_date')).toBe('2');
 
     await writeFile(bad, 'date_key,date\n20240103,2024-01-03\n');
-    await expect(target.replaceFromCsv('gold', 'dim_date', ['date_key', 'date'], bad, 5)).rejects.toThrow(
+    await expect(replaceFromCsv(target, 'gold', 'dim_date', ['date_key', 'date'], bad, 5)).rejects.toThrow(
       /loaded 1 rows, expected 5/,
     );
     expect(await count('dim_date')).toBe('2');
     // The target is still usable after a failed transaction.
-    expect(await target.replaceFromCsv('gold', 'dim_date', ['date_key', 'date'], bad, 1)).toBe(1);
+    expect(await replaceFromCsv(target, 'gold', 'dim_date', ['date_key', 'date'], bad, 1)).toBe(1);
     expect(await count('dim_date')).toBe('1');
     await serveGold(session, target, ['dim_date']);
     expect(await count('dim_date')).toBe('2');
