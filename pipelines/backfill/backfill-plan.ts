@@ -1,5 +1,5 @@
 import type { DatasetName } from '../../contracts/index.js';
-import { type Lake, UsageError } from '../../layers/index.js';
+import { type Lake, type StreamGap, UsageError } from '../../layers/index.js';
 import { scanFile } from '../bronze/file-scan.js';
 import type { IngestFlags } from '../ingest.js';
 import { daysBetween, expandFilePattern } from './date-pattern.js';
@@ -31,16 +31,7 @@ export interface BackfillRequest {
 }
 
 /** A gap of a live feed as the stream worker records it (catalog table `ml_stream_gaps`). */
-export interface StreamGapRecord {
-  gapId: number;
-  source: string;
-  dataset: string;
-  /** Null: every symbol of the feed (the backfill then needs --symbols). */
-  symbol: string | null;
-  gapFrom: string;
-  gapTo: string;
-  recordedAt: string;
-}
+export type StreamGapRecord = Omit<StreamGap, 'filledAt'>;
 
 export type WorkAction = 'fetch' | 'ingest' | 'skip' | 'missing';
 
