@@ -1,4 +1,7 @@
-import { type Config, createLogger, type Lake, type Logger, loadConfig, openLake } from '../layers/index.js';
+// Direct modules, not the layers barrel: it would load DuckDB, Kysely and the S3 SDK's callers for every command.
+import { type Config, loadConfig } from '../layers/config.js';
+import { type Lake, openLake } from '../layers/lake.js';
+import { createLogger, type Logger } from '../layers/logger.js';
 
 export interface GlobalOptions {
   lake?: string;

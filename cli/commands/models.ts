@@ -1,6 +1,7 @@
-import { LakeSession } from '../../layers/index.js';
+import { LakeSession } from '../../layers/duckdb/session.js';
 import { MODELS } from '../../models/index.js';
-import { buildDag, downstreamOf, upstreamOf } from '../../orchestrator/index.js';
+import { buildDag } from '../../orchestrator/dag.js';
+import { downstreamOf, upstreamOf } from '../../orchestrator/selectors.js';
 import { type CommandContext, out } from '../context.js';
 import { renderTable } from '../format.js';
 
@@ -13,7 +14,9 @@ function strategyOf(s: (typeof MODELS)[number]['incremental']): string {
  * and its upstream and downstream models (direct and transitive).
  */
 export async function modelsCommand(ctx: CommandContext): Promise<number> {
-  const session = await LakeSession.open(ctx.lake);
+  // Only DuckDB's parser is needed (the tables each model's SQL reads): an 'analyst' session reads no
+  // catalog and defines no view until a statement reads a table, which none does here.
+  const session = await LakeSession.open(ctx.lake, { access: 'analyst' });
   try {
     const dag = await buildDag(session, MODELS);
     const rows = dag.order.map((name) => {

@@ -1,6 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { DuckDBTypeId } from '@duckdb/node-api';
-import { type AsOf, assertOutsideLake, LakeSession, UsageError } from '../../layers/index.js';
+import type { AsOf } from '../../layers/catalog/catalog.js';
+import { LakeSession } from '../../layers/duckdb/session.js';
+import { assertOutsideLake } from '../../layers/duckdb/statement-guard.js';
+import { UsageError } from '../../layers/errors.js';
 import { type CommandContext, out } from '../context.js';
 import { renderCsv, renderTable } from '../format.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../../layers/index.js';
+import { UsageError } from '../../layers/errors.js';
 import { type CommandContext, out } from '../context.js';
 import { formatMs, renderTable } from '../format.js';
 

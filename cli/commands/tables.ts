@@ -1,4 +1,4 @@
-import { parseTableName, qualifiedName } from '../../layers/index.js';
+import { parseTableName, qualifiedName } from '../../layers/names.js';
 import { type CommandContext, out } from '../context.js';
 import { renderTable } from '../format.js';
 

@@ -2,10 +2,14 @@ import type { TableRef } from '../names.js';
 import type { AsOf, Catalog, TableChange, TableCommit } from './catalog.js';
 import type { CheckHistory } from './check-history.js';
 import type { RunLog } from './run-log.js';
-import { SqlCatalog } from './sql-catalog.js';
+import type { SqlCatalog } from './sql-catalog.js';
 import type { StreamGapLog } from './stream-gaps.js';
 
-/** Opens (and migrates) the SQL catalog on first use, so opening a lake stays synchronous and cheap. */
+/**
+ * Opens (and migrates) the SQL catalog on first use, so opening a lake stays synchronous and cheap.
+ * The SQL catalog (Kysely, better-sqlite3: about 0.15 s of module loading) is imported then too, so a
+ * command that never reads the catalog (`query "select 1"`, `--help`) does not pay for it.
+ */
 export class LazyCatalog implements Catalog {
   private opened: Promise<SqlCatalog> | undefined;
 
@@ -15,7 +19,7 @@ export class LazyCatalog implements Catalog {
   ) {}
 
   private get(): Promise<SqlCatalog> {
-    this.opened ??= SqlCatalog.open(this.url);
+    this.opened ??= import('./sql-catalog.js').then(({ SqlCatalog }) => SqlCatalog.open(this.url));
     return this.opened;
   }
 

@@ -53,11 +53,15 @@ type Params = Record<string, string | number | boolean | null>;
  * Trusted and service sessions on a local lake define every view at once; 'analyst' sessions
  * (`query`, `sql`) and S3 lakes define a view (staging S3 files into the local cache) the first
  * time a statement reads the table, which DuckDB's parser names (lakeTablesIn): a query starts
- * in the time of the tables it reads, not of every table of the lake.
+ * in the time of the tables it reads, not of every table of the lake. An 'analyst' session pins
+ * its snapshots when its first statement that reads a lake table runs, so `query "select 1"`
+ * never opens the catalog.
  */
 export class LakeSession {
   private readonly pinned = new Map<string, { ref: TableRef; snapshot: Snapshot }>();
   private readonly defined = new Set<string>();
+  /** 'analyst': the catalog is read (every table pinned) on the first statement that needs it. */
+  private attachPending = false;
 
   private constructor(
     readonly lake: Lake,
@@ -92,7 +96,8 @@ export class LakeSession {
       for (const layer of LAYERS) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layer)}`);
       // Shared SQL helpers (sql/macros/*.sql), so every model and ad hoc query can use them.
       for (const macro of sqlMacros()) await connection.run(macro);
-      await session.attachTables();
+      if (access === 'analyst') session.attachPending = true;
+      else await session.attachTables();
       if (access === 'service') {
         await connection.run(`SET allowed_configs = [${SERVICE_SETTINGS.map(literal).join(', ')}]`);
       }
@@ -174,6 +179,10 @@ export class LakeSession {
     // (information_schema, duckdb_tables(), ...): define every view.
     const lists = /information_schema|pg_catalog|sqlite_master|duckdb_(tables|views|columns)/i.test(sql);
     const tables = lists ? undefined : await lakeTablesIn(this.connection, sql);
+    if (this.attachPending && (tables === undefined || tables.length > 0)) {
+      this.attachPending = false;
+      await this.attachTables();
+    }
     const refs = tables ?? [...this.pinned.values()].map((p) => p.ref);
     for (const ref of refs) {
       const name = qualifiedName(ref);
