@@ -15,6 +15,8 @@
  *   PostgreSQL; BENCH_API_TRADES_PER_SYMBOL_DAY (default 10,000), BENCH_API_SECONDS (default 10)
  * - stream: simulator → WebSocket → stream worker → bronze at rising rates (BENCH_STREAM_RATES, default
  *   25000,50000,100000,150000), BENCH_STREAM_SECONDS each (default 20), beside a count-only client
+ * - latency: query/tables/runs/models/no-op run as whole processes on a small demo lake, median of
+ *   BENCH_LATENCY_REPEAT (default 5), beside a bare Node + @duckdb/node-api `select 1`
  * - backfill: a year of daily bars for 50 symbols and a week of trades for 10 symbols from the local
  *   vendor server; BENCH_BACKFILL_TRADES_PER_DAY (default 5,000), BENCH_BACKFILL_CONCURRENCY (default 4)
  */
@@ -23,6 +25,7 @@ import { benchBackfill } from './backfill.bench.js';
 import { benchBars } from './bars.bench.js';
 import { benchIngest } from './ingest.bench.js';
 import { benchLake } from './lake.bench.js';
+import { benchLatency } from './latency.bench.js';
 import { benchQuality } from './quality.bench.js';
 import { benchQueue } from './queue.bench.js';
 import { type BenchResult, printResults } from './report.js';
@@ -48,6 +51,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
       size('BENCH_STREAM_SECONDS', 20),
       (process.env.BENCH_STREAM_RATES ?? '25000,50000,100000,150000').split(',').map(Number),
     ),
+  latency: () => benchLatency(size('BENCH_LATENCY_REPEAT', 5)),
   api: () => benchApi(size('BENCH_API_TRADES_PER_SYMBOL_DAY', 10_000), size('BENCH_API_SECONDS', 10)),
 };
 const wanted = process.argv.slice(2).filter((a) => a in benches);
