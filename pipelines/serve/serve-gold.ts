@@ -304,11 +304,20 @@ async function replacePartitions(
   ]
     .filter(Boolean)
     .join(' OR ');
-  const servedFilter = `${col}::text = ANY($1::text[])${hasNull ? ` OR ${col} IS NULL` : ''}`;
-  const name = `${ident(SCHEMA)}.${ident(plan.table)}`;
   return copyRows(session, tx, plan, lakeFilter, work, undefined, async () => {
-    await tx.query(`DELETE FROM ${name} WHERE ${servedFilter}`, [values]);
+    await tx.query(partitionDeleteSql(plan.table, column, hasNull), [values]);
   });
+}
+
+/**
+ * `DELETE FROM gold.<table> WHERE <column> = ANY($1)` (`OR <column> IS NULL` with `hasNull`); $1 is
+ * the partition values as text. The parameter is left untyped so PostgreSQL types it as an array of
+ * the column's own type (e.g. date[]): the comparison stays on the column, which an index on it can
+ * serve, where `column::text = ANY(...)` scanned the whole table.
+ */
+export function partitionDeleteSql(table: string, column: string, hasNull: boolean): string {
+  const col = ident(column);
+  return `DELETE FROM ${ident(SCHEMA)}.${ident(table)} WHERE ${col} = ANY($1)${hasNull ? ` OR ${col} IS NULL` : ''}`;
 }
 
 /** Delete (`deleteSql` or `deleteFn`), then stream the view's rows (`where`, if given) into the table. */

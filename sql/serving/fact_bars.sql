@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS gold.fact_bars (
 );
 
 CREATE INDEX IF NOT EXISTS fact_bars_symbol_key_date_key_idx ON gold.fact_bars (symbol_key, date_key);
+-- Replacing a changed session_date partition deletes its rows by session_date: without this index
+-- that DELETE scans the whole table.
+CREATE INDEX IF NOT EXISTS fact_bars_session_date_idx ON gold.fact_bars (session_date);
 
 -- Added with adjusted prices (issue #5); ADD COLUMN IF NOT EXISTS upgrades older databases.
 ALTER TABLE gold.fact_bars ADD COLUMN IF NOT EXISTS adj_close DOUBLE PRECISION;

@@ -20,6 +20,7 @@ import {
   type ServingTarget,
   serveGold,
 } from '../../pipelines/serve/index.js';
+import { partitionDeleteSql } from '../../pipelines/serve/serve-gold.js';
 import { createTestDatabase } from '../helpers/pg-database.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -353,6 +354,52 @@ describe('incremental serving to PostgreSQL', () => {
       'partitions',
     ]);
     expect(await servedSums(target)).toEqual(await lakeSums());
+  }, 60_000);
+
+  it('a partition replace deletes through the session_date index, and a reader sees old or new data', async () => {
+    // The DELETE of a replaced partition compares session_date as a date: an index can serve it
+    // (the planner is told to avoid a sequential scan, so an unusable index would show as Seq Scan).
+    const c = await client();
+    try {
+      await c.query('BEGIN');
+      await c.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await c.query(`EXPLAIN ${partitionDeleteSql('fact_bars', 'session_date', false)}`, [
+        ['2024-01-03'],
+      ]);
+      await c.query('ROLLBACK');
+      const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/Index.*fact_bars_session_date_idx/);
+      expect(plan).not.toMatch(/Seq Scan/);
+
+      const state = async () => {
+        const r = await c.query(
+          "SELECT count(*) || ':' || sum(trade_count) || ':' || count(*) FILTER (WHERE session_date = '2024-01-03') AS s FROM gold.fact_bars",
+        );
+        return r.rows[0].s as string;
+      };
+      const old = await state();
+      const before = await xminsByDay(target);
+      await writeBars(barsSql(['2024-01-03'], 600, 11), ['2024-01-03']);
+      const seen = new Set<string>();
+      let done = false;
+      const reader = (async () => {
+        while (!done) seen.add(await state());
+      })();
+      const served = await serve(target);
+      done = true;
+      await reader;
+      expect(statusOf(served)).toEqual({ dim_symbol: 'unchanged', fact_bars: 'partitions' });
+      expect(served[1]).toMatchObject({ rows: 1200, partitions: 1 });
+      const now = await state();
+      expect(now).not.toBe(old);
+      for (const s of seen) expect([old, now]).toContain(s);
+      const after = await xminsByDay(target);
+      expect(after['2024-01-02']).toBe(before['2024-01-02']);
+      expect(after['2024-01-04']).toBe(before['2024-01-04']);
+      expect(await servedSums(target)).toEqual(await lakeSums());
+    } finally {
+      await c.end();
+    }
   }, 60_000);
 });
 
