@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DatasetName, validateRecord } from '../contracts/index.js';
+import { type DatasetName, EARLIEST_EVENT_AT, SYMBOL_PATTERN, validateRecord } from '../contracts/index.js';
 import {
   compactTable,
   emitLakeEvent,
@@ -212,9 +212,14 @@ export class LakeCommitter {
     const eligibility = this.eligibility as EligibilityTable;
     for (const r of list) {
       if (r.value === undefined || r.error !== undefined || r.skip !== undefined) continue;
-      const checked = validateRecord('trades', r.value);
-      if (!checked.ok) continue;
-      const row = checked.row as Record<string, unknown>;
+      // The bronze writer validated this record already; the plain shape every feed sends is
+      // recognised cheaply, anything else is validated again (the contract decides).
+      let row = plainTrade(r.value);
+      if (row === undefined) {
+        const checked = validateRecord('trades', r.value);
+        if (!checked.ok) continue;
+        row = checked.row;
+      }
       const atMicros = microsOf(row.event_at);
       if (atMicros === undefined) continue;
       eventTimes.push(atMicros / 1000);
@@ -286,4 +291,71 @@ export function microsOf(v: unknown): number | undefined {
   if (Number.isNaN(ms)) return undefined;
   const frac = (m[2] ?? '').padEnd(6, '0').slice(0, 6);
   return ms * 1000 + Number(frac);
+}
+
+const TRADE_KEYS = new Set([
+  'symbol',
+  'event_at',
+  'price',
+  'size',
+  'exchange',
+  'trade_id',
+  'conditions',
+  'tape',
+  'source',
+]);
+/** A Z-suffixed RFC 3339 instant (a strict subset of the contract's ISO_INSTANT). */
+const Z_INSTANT =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?Z$/;
+const SHORT_ASCII = /^[ -~]{0,16}$/;
+const ID_ASCII = /^[ -~]{0,64}$/;
+const CONDITION_ASCII = /^[ -~]{0,8}$/;
+const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+const shortText = (v: unknown, re: RegExp) =>
+  v === undefined || v === null || (typeof v === 'string' && re.test(v));
+
+/**
+ * The trade.v1 row of a value that is certainly valid, as validateRecord would make it, without
+ * zod (the windows run for every trade, after the bronze writer validated it once): only values
+ * every check of the contract plainly accepts (ASCII texts, a Z time in the past, no extra keys);
+ * undefined for anything else, which the caller validates with the contract itself.
+ */
+export function plainTrade(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  for (const key in v) if (!TRADE_KEYS.has(key) || !Object.hasOwn(v, key)) return undefined;
+  const { symbol, event_at, price, size, exchange, trade_id, conditions, tape, source } = v;
+  if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) return undefined;
+  if (typeof event_at !== 'string' || !Z_INSTANT.test(event_at)) return undefined;
+  const ms = Date.parse(`${event_at.slice(0, 19)}Z`);
+  // A real calendar day (2024-02-30 rolls over or fails), not before 1990, not in the future.
+  if (!(ms >= EARLIEST_EVENT_AT) || ms > Date.now()) return undefined;
+  if (new Date(ms).toISOString().slice(0, 10) !== event_at.slice(0, 10)) return undefined;
+  if (typeof price !== 'number' || !Number.isFinite(price) || !(price > 0)) return undefined;
+  if (typeof size !== 'number' || !Number.isFinite(size) || !(size >= 0)) return undefined;
+  if (!shortText(exchange, SHORT_ASCII) || !shortText(tape, SHORT_ASCII)) return undefined;
+  let id: string | null;
+  if (trade_id === undefined || trade_id === null) id = null;
+  else if (typeof trade_id === 'number' && Number.isSafeInteger(trade_id)) id = String(trade_id);
+  else if (typeof trade_id === 'string' && ID_ASCII.test(trade_id)) id = trade_id;
+  else return undefined;
+  let codes: string[] = [];
+  if (conditions !== undefined) {
+    if (!Array.isArray(conditions) || conditions.length > 16) return undefined;
+    for (const c of conditions) if (typeof c !== 'string' || !CONDITION_ASCII.test(c)) return undefined;
+    codes = conditions as string[];
+  }
+  if (typeof source !== 'string' || !SOURCE_NAME.test(source)) return undefined;
+  return {
+    symbol,
+    event_at,
+    price,
+    size,
+    exchange: exchange ?? null,
+    trade_id: id,
+    conditions: codes,
+    tape: tape ?? null,
+    source,
+  };
 }
