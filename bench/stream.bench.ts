@@ -168,8 +168,11 @@ export async function benchStream(seconds: number, rates: readonly number[]): Pr
       `  rate ${rate}/s: sent ${run.sent}, in bronze ${run.stored} (${run.distinct} distinct), reconnects ${run.reconnects}, p50 ${run.p50} ms, p99 ${run.p99} ms, peak RSS ${run.peakRssMb.toFixed(0)} MB\n`,
     );
   }
+  // Kept up: every trade sent in bronze once (a drop mid-run would lose trades: the feed does not
+  // replay) and p99 within 5 s. Reconnects are not a criterion: the worker retries once the
+  // simulator has stopped, while the bench drains.
   const zeroLoss = runs.filter(
-    (r) => r.sent > 0 && r.stored === r.sent && r.distinct === r.sent && r.reconnects === 0,
+    (r) => r.sent > 0 && r.stored === r.sent && r.distinct === r.sent && r.p99 <= 5000,
   );
   const best = zeroLoss.at(-1);
   const top = Math.max(...rates);

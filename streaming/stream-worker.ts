@@ -88,6 +88,7 @@ export async function runStream(options: StreamWorkerOptions): Promise<StreamSum
   let lastData = Date.now();
   let idleClosed = true;
   const lastEventAt = new Map<DatasetName, string>();
+  const lastEventMicros = new Map<DatasetName, number>();
   let pendingGap: { from: Map<DatasetName, string>; droppedAt: string; open: Set<DatasetName> } | undefined;
   let wake: (() => void) | undefined;
   const kick = () => wake?.();
@@ -100,8 +101,13 @@ export async function runStream(options: StreamWorkerOptions): Promise<StreamSum
           // First event after a reconnect: the gap closes here.
           recordGap(r.dataset, at);
         }
-        const prev = lastEventAt.get(r.dataset);
-        if (prev === undefined || (microsOf(at) ?? 0) > (microsOf(prev) ?? 0)) lastEventAt.set(r.dataset, at);
+        // The newest event time per dataset (its micros kept beside it: parsed once per record).
+        const micros = microsOf(at) ?? 0;
+        const prev = lastEventMicros.get(r.dataset);
+        if (prev === undefined || micros > prev) {
+          lastEventAt.set(r.dataset, at);
+          lastEventMicros.set(r.dataset, micros);
+        }
       }
       buffer.push(r);
     }
