@@ -302,7 +302,19 @@ export async function startAlpacaSimulator(options: AlpacaSimulatorOptions): Pro
     port,
     url: `ws://127.0.0.1:${port}/v2/sim`,
     stats: () => ({ ...stats }),
-    dropClient: () => client?.ws.terminate(),
+    dropClient: () => {
+      const dropped = client;
+      if (!dropped) return;
+      client = undefined; // nothing more is sent to it: what the market makes meanwhile is unsent
+      // Abrupt (no close frame), but only once what was counted as sent has left the process:
+      // terminate() discards the socket's user-space buffer, frames the stats call sent.
+      const started = Date.now();
+      const drop = () => {
+        if (dropped.ws.bufferedAmount === 0 || Date.now() - started > 5_000) dropped.ws.terminate();
+        else setTimeout(drop, 5);
+      };
+      drop();
+    },
     sendRaw: (frame) => client?.ws.send(frame),
     close: async () => {
       if (closed) return;

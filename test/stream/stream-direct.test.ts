@@ -80,13 +80,21 @@ describe('stream --source alpaca from the simulator (direct mode)', () => {
       idleCloseMs: 1500,
       reconnectInitialMs: 100,
     });
-    const waitFor = async (ok: () => boolean) => {
-      while (!ok()) await new Promise((r) => setTimeout(r, 50));
+    // A wait that names what it waited for and the state it saw, rather than hanging the hook.
+    const waitFor = async (ok: () => boolean, what: string) => {
+      const deadline = Date.now() + 120_000;
+      while (!ok()) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting for ${what}: simulator ${JSON.stringify(sim.stats())}, committed ${JSON.stringify(committer.stats)}, open windows ${committer.windows.openWindows}`,
+          );
+        await new Promise((r) => setTimeout(r, 50));
+      }
     };
     // Drop the connection once a few minutes of market went by (before the anomalies).
-    await waitFor(() => sim.stats().tradesSent > 3000);
+    await waitFor(() => sim.stats().tradesSent > 3000, 'the first trades');
     sim.dropClient();
-    await waitFor(() => sim.stats().connections === 2 && sim.stats().tradesSent > 6000);
+    await waitFor(() => sim.stats().connections >= 2 && sim.stats().tradesSent > 6000, 'the reconnect');
     const trade =
       '{"T":"t","S":"AAPL","i":1,"x":"V","p":1,"s":1,"t":"2024-03-04T15:05:00Z","c":["@"],"z":"C"}';
     for (const hostile of [
@@ -98,8 +106,11 @@ describe('stream --source alpaca from the simulator (direct mode)', () => {
       `[${trade.replace('"AAPL"', '"../../etc"')}]`, // a symbol that would escape the lake
     ])
       sim.sendRaw(hostile);
-    await waitFor(() => sim.stats().tradesGenerated >= TRADES);
-    await waitFor(() => committer.windows.openWindows === 0 && committer.stats.records >= summaryRecords());
+    await waitFor(() => sim.stats().tradesGenerated >= TRADES, 'every trade generated');
+    await waitFor(
+      () => committer.windows.openWindows === 0 && committer.stats.records >= summaryRecords(),
+      'every sent record committed and the windows closed',
+    );
     controller.abort();
     summary = await running;
     stats = sim.stats();
