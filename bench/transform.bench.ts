@@ -2,14 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createLogger, ident, type Lake, LakeSession, openLake } from '../layers/index.js';
-import { MODELS, modelSql, setInputRange } from '../models/index.js';
-import { buildDag, runModels, selectModels } from '../orchestrator/index.js';
+import { createLogger, type Lake, LakeSession, openLake } from '../layers/index.js';
+import { runModels } from '../orchestrator/index.js';
 import { fromValues, simulateMarket, writeBronzeBatch } from '../pipelines/index.js';
 import { type BenchResult, printResults } from './report.js';
+import { buildBareModels, TRADE_PATH_SELECTORS } from './support/bare-model-sql.js';
 
-/** The trade path: silver.trades → fact_bars → daily market and alerts (no JavaScript scoring step). */
-const SELECTORS = ['+gold.fact_alerts', '+gold.fact_daily_market', 'gold.dim_date'];
+const SELECTORS = TRADE_PATH_SELECTORS;
 const logger = createLogger({ level: 'silent', json: true });
 
 async function ingest(lake: Lake, dataset: 'trades' | 'symbol_refs', values: unknown[], source: string) {
@@ -25,18 +24,7 @@ async function ingest(lake: Lake, dataset: 'trades' | 'symbol_refs', values: unk
 async function bareSql(lake: Lake): Promise<number> {
   const session = await LakeSession.open(lake);
   try {
-    const dag = await buildDag(session, MODELS);
-    const picked = selectModels(dag, SELECTORS);
-    await setInputRange(session, '0001-01-01', '9999-12-31');
-    const selected = dag.order.filter((n) => picked.has(n)).map((n) => dag.nodes.get(n)!.model);
-    const target = (m: (typeof selected)[number]) => `${ident(m.ref.layer)}.${ident(m.ref.name)}`;
-    // This session's views of earlier marketlake builds give way to the bare tables.
-    for (const m of selected) await session.connection.run(`DROP VIEW IF EXISTS ${target(m)}`);
-    const started = performance.now();
-    for (const m of selected) {
-      await session.connection.run(`CREATE OR REPLACE TABLE ${target(m)} AS ${modelSql(m)}`);
-    }
-    return performance.now() - started;
+    return await buildBareModels(session, SELECTORS);
   } finally {
     session.close();
   }
