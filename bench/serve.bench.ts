@@ -20,6 +20,8 @@ import type { BenchResult } from './report.js';
 const run = promisify(execFile);
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DAYS = 20;
+/** The bars' month (every session date of barsSql falls in March 2024), as serve creates it. */
+const MARCH_PARTITION = `CREATE TABLE gold.fact_bars_p202403 PARTITION OF gold.fact_bars FOR VALUES FROM ('2024-03-01') TO ('2024-04-01')`;
 
 /** `rows` one-minute bars: 500 symbols x DAYS session dates x rows / 10,000 minutes (unique keys). */
 function barsSql(rows: number, bump = 0): string {
@@ -97,6 +99,8 @@ export async function benchServe(rows: number): Promise<BenchResult[]> {
         '-f',
         join(sqlDir(), 'serving', 'fact_bars.sql'),
       ]);
+      // The served table is partitioned by month: psql needs the month's partition to exist.
+      await run('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', MARCH_PARTITION]);
       const started = performance.now();
       const copy = `\\copy gold.fact_bars (${columns.map(ident).join(', ')}) FROM ${literal(csv)} WITH (FORMAT csv)`;
       await run('psql', [url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', copy], { maxBuffer: 1 << 24 });
@@ -121,7 +125,7 @@ export async function benchServe(rows: number): Promise<BenchResult[]> {
         session.close();
       }
       const third = await timedServe(lake, url);
-      // A full reload of the table readers use: DELETE + COPY with its indexes kept up to date.
+      // A full reload of the table readers use: each month loaded beside the served one and swapped in.
       const reload = await timedServe(lake, url, true);
       const full = first.s;
       return [
@@ -138,8 +142,8 @@ export async function benchServe(rows: number): Promise<BenchResult[]> {
           unit: 'rows/s',
           value: rows / reload.s,
           limit: rows / psqlSeconds,
-          limitName: 'psql \\copy of the same rows into the same (empty) table',
-          note: `${reload.s.toFixed(1)} s: DELETE of the old rows and COPY with the primary key kept up to date, in one transaction`,
+          limitName: 'psql \\copy of the same rows into the same (empty) table, same server',
+          note: `${reload.s.toFixed(1)} s: each month partition loaded beside the served one, indexed, swapped in (ATTACH) in one transaction; target ratio >= 0.90`,
         },
         {
           name: 'second serve, nothing changed (no COPY)',

@@ -6,6 +6,19 @@ import { crashPoint, ident, literal, sqlDir, tableRef, UsageError } from '../../
 import { streamCsvFromDuckdb } from './duckdb-csv-stream.js';
 import { reason, ServingError } from './errors.js';
 import {
+  dropMonths,
+  dropOldTable,
+  monthBounds,
+  monthOf,
+  nativePartitionColumn,
+  planMonths,
+  type StagedMonth,
+  servedMonths,
+  setAsidePlainTable,
+  stageMonth,
+  swapMonths,
+} from './native-partitions.js';
+import {
   applyMigration,
   bootstrapServing,
   commentTable,
@@ -134,6 +147,8 @@ export async function serveGold(
         ]),
       );
       const out: ServedTable[] = [];
+      // Partition swaps lock their table against readers until the commit: they all run at the end.
+      const finishing: (() => Promise<void>)[] = [];
       let copied = 0;
       for (const plan of plans) {
         const started = performance.now();
@@ -150,11 +165,21 @@ export async function serveGold(
           });
           continue;
         }
+        // A table served plain by an earlier version whose DDL now partitions it: set aside, reloaded in full.
+        const setAside = await setAsidePlainTable(tx, plan.table, plan.ddl);
         await applyMigration(tx, plan.table, plan.ddl);
         const addedColumns = await reconcileColumns(tx, plan.table, plan.columns);
         const description = options.descriptions?.[plan.table];
         if (description) await commentTable(tx, plan.table, description);
-        const result = await serveTable(session, tx, plan, state, lakeId, options.full === true, work);
+        const full = options.full === true || setAside !== undefined;
+        const { finish, ...result } = await serveTable(session, tx, plan, state, lakeId, full, work);
+        if (result.status !== 'unchanged') {
+          finishing.push(async () => {
+            await finish?.();
+            if (setAside) await dropOldTable(tx, plan.table, setAside);
+            await recordState(tx, plan.table, lakeId, plan.snapshot);
+          });
+        }
         const entry: ServedTable = {
           table: plan.table,
           ...result,
@@ -168,6 +193,7 @@ export async function serveGold(
         );
         if (entry.status !== 'unchanged' && copied++ === 0) crashPoint('serve-after-first-table');
       }
+      for (const finish of finishing) await finish();
       await grantReader(tx);
       // The whole serve is one transaction: a crash here leaves every table at its previous version.
       crashPoint('serve-in-transaction');
@@ -205,7 +231,10 @@ function changedPartitions(before: Snapshot, after: Snapshot): (string | null)[]
   return [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p));
 }
 
-type TableResult = Omit<ServedTable, 'table' | 'ms' | 'addedColumns'>;
+type TableResult = Omit<ServedTable, 'table' | 'ms' | 'addedColumns'> & {
+  /** Work left for the end of the transaction (swapping staged partitions in). */
+  finish?: () => Promise<void>;
+};
 
 async function serveTable(
   session: LakeSession,
@@ -219,6 +248,7 @@ async function serveTable(
   const { table, snapshot } = plan;
   const name = `${ident(SCHEMA)}.${ident(table)}`;
   const version = snapshot?.version ?? null;
+  const native = await nativePartitionColumn(tx, table);
   const known = !full && snapshot && state && state.table_version !== null && state.lake_id === lakeId;
   if (known) {
     // The served table still has the rows recorded (nobody emptied or edited it behind our back)?
@@ -233,11 +263,18 @@ async function serveTable(
         : undefined;
     if (before && before.partitionColumn === snapshot.partitionColumn && snapshot.partitionColumn) {
       const partitions = changedPartitions(before, snapshot);
-      const rows = await replacePartitions(session, tx, plan, snapshot.partitionColumn, partitions, work);
-      await recordState(tx, table, lakeId, snapshot, name);
-      return { status: 'partitions', rows, version, partitions: partitions.length };
+      if (!native) {
+        const rows = await replacePartitions(session, tx, plan, snapshot.partitionColumn, partitions, work);
+        return { status: 'partitions', rows, version, partitions: partitions.length };
+      }
+      const days = partitions.filter((p): p is string => p !== null && monthOf(p) !== undefined);
+      if (native === snapshot.partitionColumn && days.length === partitions.length) {
+        const result = await serveMonths(session, tx, plan, native, work, days);
+        return { status: 'partitions', version, partitions: partitions.length, ...result };
+      }
     }
   }
+  if (native) return { status: 'loaded', version, ...(await serveMonths(session, tx, plan, native, work)) };
   const [{ empty } = { empty: false }] = await tx.query<{ empty: boolean }>(
     `SELECT NOT EXISTS (SELECT 1 FROM ${name}) AS empty`,
   );
@@ -248,8 +285,87 @@ async function serveTable(
   const rows = await copyRows(session, tx, plan, undefined, work, empty ? undefined : `DELETE FROM ${name}`);
   await rebuild?.();
   await tx.exec(`ANALYZE ${name}`);
-  await recordState(tx, table, lakeId, snapshot, name);
   return { status: 'loaded', rows, version };
+}
+
+/**
+ * Serve a table PostgreSQL partitions by month of `column` (see native-partitions.ts): every month
+ * of the lake (a full load), or the months of `changedDays`. Rebuilt months are loaded beside the
+ * served ones now and swapped in by `finish`; changed days of a mostly unchanged month are
+ * deleted and copied in place.
+ */
+async function serveMonths(
+  session: LakeSession,
+  tx: ServingTransaction,
+  plan: TablePlan,
+  column: string,
+  work: string,
+  changedDays?: string[],
+): Promise<{ rows: number; finish: () => Promise<void> }> {
+  const view = `${ident(SCHEMA)}.${ident(plan.table)}`;
+  const col = ident(column);
+  const lakeRowsByDay = changedDays
+    ? rowsByPartition(plan.snapshot?.files ?? [])
+    : await lakeRowsPerDay(session, plan.table, column);
+  const served = await servedMonths(tx, plan.table);
+  const months = planMonths(lakeRowsByDay, served, changedDays);
+  const staged: StagedMonth[] = [];
+  const dropped: string[] = [];
+  let rows = 0;
+  for (const [month, { action, days }] of [...months].sort(([a], [b]) => a.localeCompare(b))) {
+    if (action === 'drop') {
+      dropped.push(served.get(month)!);
+    } else if (action === 'days') {
+      rows += await replacePartitions(session, tx, plan, column, days, work);
+    } else {
+      const { from, to } = monthBounds(month);
+      const where = `${col} >= ${literal(from)}::DATE AND ${col} < ${literal(to)}::DATE`;
+      const loaded = await stageMonth(tx, plan.table, column, month, (staging) =>
+        copyRows(session, tx, plan, where, work, undefined, undefined, staging),
+      );
+      staged.push(loaded.staged);
+      rows += loaded.rows;
+    }
+  }
+  return {
+    rows,
+    finish: async () => {
+      await dropMonths(tx, dropped);
+      await swapMonths(tx, plan.table, staged, served);
+    },
+  };
+}
+
+/** Rows per partition value of a snapshot's files. */
+function rowsByPartition(files: readonly DataFile[]): Map<string, number> {
+  const rows = new Map<string, number>();
+  for (const f of files)
+    if (f.partition !== null) rows.set(f.partition, (rows.get(f.partition) ?? 0) + f.rows);
+  return rows;
+}
+
+/** Rows per day of the lake table; a row without a valid date cannot go into a month partition. */
+async function lakeRowsPerDay(
+  session: LakeSession,
+  table: string,
+  column: string,
+): Promise<Map<string, number>> {
+  const col = ident(column);
+  const byDay = await session.all<{ day: string | null; n: number }>(
+    `SELECT CAST(${col} AS VARCHAR) AS day, count(*)::DOUBLE AS n FROM ${ident(SCHEMA)}.${ident(table)} GROUP BY 1`,
+  );
+  const rows = new Map<string, number>();
+  for (const { day, n } of byDay) {
+    if (day === null || monthOf(day) === undefined) {
+      throw new ServingError(
+        `gold.${table}: ${n} row(s) have ${day === null ? 'no' : `${JSON.stringify(day)} as`} ${column}, ` +
+          `but the served table is partitioned by month of ${column}; nothing was served`,
+        { permanent: true },
+      );
+    }
+    rows.set(day, n);
+  }
+  return rows;
 }
 
 /** Drop the table's indexes and constraints backed by one; returns the function that rebuilds them. */
@@ -320,7 +436,10 @@ export function partitionDeleteSql(table: string, column: string, hasNull: boole
   return `DELETE FROM ${ident(SCHEMA)}.${ident(table)} WHERE ${col} = ANY($1)${hasNull ? ` OR ${col} IS NULL` : ''}`;
 }
 
-/** Delete (`deleteSql` or `deleteFn`), then stream the view's rows (`where`, if given) into the table. */
+/**
+ * Delete (`deleteSql` or `deleteFn`), then stream the view's rows (`where`, if given) into the
+ * served table (or `into`, another table of the serving schema with the same columns).
+ */
 async function copyRows(
   session: LakeSession,
   tx: ServingTransaction,
@@ -329,12 +448,13 @@ async function copyRows(
   work: string,
   deleteSql?: string,
   deleteFn?: () => Promise<void>,
+  into = plan.table,
 ): Promise<number> {
   if (deleteSql) await tx.exec(deleteSql);
   await deleteFn?.();
   const names = plan.columns.map((c) => c.name);
   const select = `SELECT ${names.map(ident).join(', ')} FROM ${ident(SCHEMA)}.${ident(plan.table)}${where ? ` WHERE ${where}` : ''}`;
-  const copy = copyFromSql(SCHEMA, plan.table, names, 'STDIN', false);
+  const copy = copyFromSql(SCHEMA, into, names, 'STDIN', false);
   const { loaded, written } = await streamCsvFromDuckdb(session, select, work, (csv) =>
     tx.copyFrom(copy, csv),
   );
@@ -347,8 +467,8 @@ async function recordState(
   table: string,
   lakeId: string | null,
   snapshot: Snapshot | undefined,
-  name: string,
 ): Promise<void> {
+  const name = `${ident(SCHEMA)}.${ident(table)}`;
   await tx.query(
     `INSERT INTO ${STATE_SCHEMA}.served_tables (table_name, lake_id, table_version, snapshot_id, row_count)
      SELECT $1, $2, $3, $4, count(*) FROM ${name}

@@ -273,10 +273,16 @@ describe('serving to PostgreSQL', () => {
         '2024-01-02 14:31:00.000000',
         '2024-01-02 23:59:59.999999',
       ]);
+      // Primary keys of the served tables (conparentid = 0), and fact_bars' copy on its month partition.
       const keys = await client.query(
-        "SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'p' AND connamespace = 'gold'::regnamespace ORDER BY 1",
+        "SELECT conrelid::regclass::text AS t, conparentid <> 0 AS inherited FROM pg_constraint WHERE contype = 'p' AND connamespace = 'gold'::regnamespace ORDER BY 1",
       );
-      expect(keys.rows.map((r) => r.t)).toEqual(['gold.dim_date', 'gold.dim_symbol', 'gold.fact_bars']);
+      expect(keys.rows).toEqual([
+        { t: 'gold.dim_date', inherited: false },
+        { t: 'gold.dim_symbol', inherited: false },
+        { t: 'gold.fact_bars', inherited: false },
+        { t: 'gold.fact_bars_p202401', inherited: true },
+      ]);
     } finally {
       await client.end();
     }
