@@ -172,12 +172,20 @@ export async function serveGold(
         const description = options.descriptions?.[plan.table];
         if (description) await commentTable(tx, plan.table, description);
         const full = options.full === true || setAside !== undefined;
-        const { finish, ...result } = await serveTable(session, tx, plan, state, lakeId, full, work);
+        const { finish, servedRows, ...result } = await serveTable(
+          session,
+          tx,
+          plan,
+          state,
+          lakeId,
+          full,
+          work,
+        );
         if (result.status !== 'unchanged') {
           finishing.push(async () => {
             await finish?.();
             if (setAside) await dropOldTable(tx, plan.table, setAside);
-            await recordState(tx, plan.table, lakeId, plan.snapshot);
+            await recordState(tx, plan.table, lakeId, plan.snapshot, servedRows);
           });
         }
         const entry: ServedTable = {
@@ -193,8 +201,9 @@ export async function serveGold(
         );
         if (entry.status !== 'unchanged' && copied++ === 0) crashPoint('serve-after-first-table');
       }
-      for (const finish of finishing) await finish();
       await grantReader(tx);
+      // Last, so that the locks a partition swap takes are held for milliseconds before the commit.
+      for (const finish of finishing) await finish();
       // The whole serve is one transaction: a crash here leaves every table at its previous version.
       crashPoint('serve-in-transaction');
       return out;
@@ -234,6 +243,8 @@ function changedPartitions(before: Snapshot, after: Snapshot): (string | null)[]
 type TableResult = Omit<ServedTable, 'table' | 'ms' | 'addedColumns'> & {
   /** Work left for the end of the transaction (swapping staged partitions in). */
   finish?: () => Promise<void>;
+  /** The rows the served table holds once finished, when known without counting them. */
+  servedRows?: number;
 };
 
 async function serveTable(
@@ -301,8 +312,7 @@ async function serveMonths(
   column: string,
   work: string,
   changedDays?: string[],
-): Promise<{ rows: number; finish: () => Promise<void> }> {
-  const view = `${ident(SCHEMA)}.${ident(plan.table)}`;
+): Promise<{ rows: number; servedRows: number; finish: () => Promise<void> }> {
   const col = ident(column);
   const lakeRowsByDay = changedDays
     ? rowsByPartition(plan.snapshot?.files ?? [])
@@ -329,6 +339,7 @@ async function serveMonths(
   }
   return {
     rows,
+    servedRows: [...lakeRowsByDay.values()].reduce((a, b) => a + b, 0),
     finish: async () => {
       await dropMonths(tx, dropped);
       await swapMonths(tx, plan.table, staged, served);
@@ -467,14 +478,23 @@ async function recordState(
   table: string,
   lakeId: string | null,
   snapshot: Snapshot | undefined,
+  rows?: number,
 ): Promise<void> {
   const name = `${ident(SCHEMA)}.${ident(table)}`;
+  // Counted unless known: a swapped partitioned table holds the lake's rows, counting them would
+  // keep readers waiting on the swap's lock.
   await tx.query(
     `INSERT INTO ${STATE_SCHEMA}.served_tables (table_name, lake_id, table_version, snapshot_id, row_count)
-     SELECT $1, $2, $3, $4, count(*) FROM ${name}
+     SELECT $1, $2, $3, $4, ${rows === undefined ? `count(*) FROM ${name}` : '$5::bigint'}
      ON CONFLICT (table_name) DO UPDATE SET lake_id = excluded.lake_id, table_version = excluded.table_version,
        snapshot_id = excluded.snapshot_id, row_count = excluded.row_count, served_at = now()`,
-    [table, lakeId, snapshot?.version ?? null, snapshot?.snapshotId ?? null],
+    [
+      table,
+      lakeId,
+      snapshot?.version ?? null,
+      snapshot?.snapshotId ?? null,
+      ...(rows === undefined ? [] : [rows]),
+    ],
   );
 }
 
